@@ -1,0 +1,32 @@
+"""Running a service from a web form, so its errors land on the form's fields."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.validation import NeedsConfirmation
+
+
+class ServiceForm(forms.Form):
+    """A form whose save calls a service; `confirm` appears once a warning needs it."""
+
+    confirm = forms.BooleanField(
+        label=_("I have checked the warnings above and the data is correct"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def run(self, call):
+        """Call `call(data, confirm)`; on a ValidationError put each message on its field."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != "confirm"}
+        try:
+            return call(data, self.cleaned_data.get("confirm", False))
+        except ValidationError as e:
+            if isinstance(e, NeedsConfirmation):
+                self.fields["confirm"].widget = forms.CheckboxInput()
+            for field, messages in e.message_dict.items():
+                if field in self.fields:
+                    self.add_error(field, messages)
+                else:
+                    self.add_error(None, messages)
+            return None

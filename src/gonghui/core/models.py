@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        return self.filter(content_type=ct, object_id=obj.pk)
+
+
+class AuditEvent(models.Model):
+    """One change of state or security event: who, when, what (before → after), from where."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("edited")
+        MOVE = "move", _("moved")
+        MERGE = "merge", _("merged")
+        DISSOLVE = "dissolve", _("dissolved")
+        ABSORB = "absorb", _("took in")
+        LOGIN = "login", _("logged in")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logged out")
+        IMPORT = "import", _("imported")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text so the trail survives the user's deletion and names failed-login attempts.
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.BigIntegerField(null=True, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    via = models.CharField(_("channel"), max_length=10, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="audit_object")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"

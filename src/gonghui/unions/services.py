@@ -1,0 +1,415 @@
+"""Every change to unions and employers goes through here (web, API, CLI, imports).
+
+Each function checks the actor's scope and role, validates all fields at once
+(raising one ValidationError that names every bad field), writes in a
+transaction and records an audit event.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit
+from gonghui.core.identity import check_uscc
+from gonghui.core.models import AuditEvent
+from gonghui.core.scope import require_editor, require_visible, scope_path
+from gonghui.core.text import clean_text, compact_code
+from gonghui.core.validation import confirm_or_raise
+from gonghui.regions.models import Region
+from gonghui.unions.models import Employer, TradeUnion
+
+UNION_FIELDS = (
+    "code", "name", "kind", "region", "parent", "uscc", "founded_on",
+    "chair", "contact_person", "contact_phone", "address",
+)  # fmt: skip
+UNION_AUDIT_FIELDS = (*UNION_FIELDS, "status", "successor", "ended_on")
+EMPLOYER_FIELDS = (
+    "name", "uscc", "region", "industry", "employee_count", "address",
+    "local_union", "covering_union",
+)  # fmt: skip
+CODE_PATTERN = re.compile(r"^[0-9A-Z]{4,20}$")
+
+
+class Errors:
+    """Collects field errors so a user learns of every bad field in one answer."""
+
+    def __init__(self):
+        self.by_field = {}
+
+    def add(self, field, message):
+        self.by_field.setdefault(field, []).append(message)
+
+    def raise_if_any(self):
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def _region(value, errors, field="region"):
+    code = compact_code(value.code if isinstance(value, Region) else value)
+    if not code:
+        errors.add(field, _("This field is required."))
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        errors.add(field, _("Unknown division code %(code)s.") % {"code": code})
+    elif not region.is_current:
+        errors.add(
+            field,
+            _("Division code %(code)s was retired in %(year)s; use the current code.")
+            % {"code": code, "year": region.valid_to},
+        )
+    return region
+
+
+def _union_in_scope(actor, value, errors, field, required=True):
+    """Resolve a union given by code (or instance) that the actor may see and that is active."""
+    if isinstance(value, TradeUnion):
+        value = value.code
+    code = compact_code(value)
+    if not code:
+        if required:
+            errors.add(field, _("This field is required."))
+        return None
+    union = TradeUnion.objects.visible_to(actor).filter(code=code).first()
+    if union is None:
+        errors.add(field, _("No union with code %(code)s in your scope.") % {"code": code})
+    elif not union.is_active:
+        errors.add(
+            field,
+            _("%(name)s is %(status)s and cannot take subordinate units.")
+            % {"name": union.name, "status": union.get_status_display()},
+        )
+        return None
+    return union
+
+
+def _text(data, errors, field, max_length, required=False):
+    value = clean_text(data.get(field))
+    if required and not value:
+        errors.add(field, _("This field is required."))
+    elif len(value) > max_length:
+        errors.add(
+            field,
+            _("At most %(max)d characters; this has %(n)d.") % {"max": max_length, "n": len(value)},
+        )
+    return value
+
+
+def _validate_union(actor, data, errors, instance=None):
+    """Normalise and check union fields present in `data`; return (values, warnings)."""
+    values, warnings = {}, {}
+    if "code" in data:
+        code = compact_code(data["code"])
+        if not CODE_PATTERN.match(code):
+            errors.add("code", _("A union code is 4 to 20 letters or digits."))
+        elif (
+            TradeUnion.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists()
+        ):
+            errors.add("code", _("Union code %(code)s is already in use.") % {"code": code})
+        values["code"] = code
+    if "name" in data:
+        values["name"] = _text(data, errors, "name", 100, required=True)
+    if "kind" in data:
+        if data["kind"] not in TradeUnion.Kind.values:
+            errors.add("kind", _("Choose one of the listed kinds."))
+        values["kind"] = data["kind"]
+    if "region" in data:
+        values["region"] = _region(data["region"], errors)
+    if "parent" in data:
+        values["parent"] = _union_in_scope(
+            actor, data["parent"], errors, "parent", required=not actor.is_platform_admin
+        )
+    if "uscc" in data:
+        try:
+            values["uscc"], warnings["uscc"] = check_uscc(data["uscc"])
+        except ValidationError as e:
+            errors.add("uscc", e.message_dict["uscc"][0])
+    if "founded_on" in data:
+        founded = data["founded_on"]
+        if founded and founded > timezone.localdate():
+            errors.add("founded_on", _("The founding date cannot be in the future."))
+        values["founded_on"] = founded or None
+    for field, limit in (("chair", 50), ("contact_person", 50), ("address", 200)):
+        if field in data:
+            values[field] = _text(data, errors, field, limit)
+    if "contact_phone" in data:
+        values["contact_phone"] = _text(data, errors, "contact_phone", 30)
+    return values, warnings
+
+
+def _check_sibling_name(errors, parent, name, exclude_pk=None):
+    siblings = TradeUnion.objects.active().filter(parent=parent, name=name).exclude(pk=exclude_pk)
+    if name and siblings.exists():
+        errors.add(
+            "name",
+            _("%(parent)s already has an active subordinate union named %(name)s.")
+            % {"parent": parent.name if parent else _("the top level"), "name": name},
+        )
+
+
+@transaction.atomic
+def create_union(actor, data, confirm=False):
+    require_editor(actor)
+    errors = Errors()
+    data = dict.fromkeys(("code", "name", "kind", "region", "parent"), "") | data
+    values, warnings = _validate_union(actor, data, errors)
+    _check_sibling_name(errors, values.get("parent"), values.get("name"))
+    errors.raise_if_any()
+    confirm_or_raise(warnings, confirm)
+    union = TradeUnion(**values)
+    union.path = "/"  # set from the id below
+    union.save()
+    union.path = f"{union.parent.path if union.parent else '/'}{union.pk}/"
+    union.save(update_fields=["path"])
+    audit.record(
+        AuditEvent.Action.CREATE,
+        union,
+        actor=actor,
+        changes=audit.diff({}, audit.snapshot(union, UNION_AUDIT_FIELDS)),
+    )
+    return union
+
+
+@transaction.atomic
+def update_union(actor, union, data, confirm=False, note=""):
+    """Edit a union's own fields; moving, merging and dissolving have their own services."""
+    require_editor(actor)
+    union = require_visible(actor, TradeUnion.objects.select_for_update().get(pk=union.pk))
+    data = {k: v for k, v in data.items() if k in UNION_FIELDS and k != "parent"}
+    errors = Errors()
+    values, warnings = _validate_union(actor, data, errors, instance=union)
+    if "name" in values:
+        _check_sibling_name(errors, union.parent, values["name"], exclude_pk=union.pk)
+    errors.raise_if_any()
+    # Confirm only warnings the user is newly responsible for (an unchanged code passed before).
+    if values.get("uscc") == union.uscc:
+        warnings.pop("uscc", None)
+    confirm_or_raise(warnings, confirm)
+    before = audit.snapshot(union, UNION_AUDIT_FIELDS)
+    for field, value in values.items():
+        setattr(union, field, value)
+    union.save()
+    changes = audit.diff(before, audit.snapshot(union, UNION_AUDIT_FIELDS))
+    if changes:
+        audit.record(AuditEvent.Action.UPDATE, union, actor=actor, changes=changes, note=note)
+    return union
+
+
+def _reparent(union, new_parent):
+    """Point `union` at `new_parent` and rewrite the paths of its whole subtree."""
+    old_path = union.path
+    new_path = f"{new_parent.path}{union.pk}/"
+    TradeUnion.objects.filter(pk=union.pk).update(parent=new_parent)
+    TradeUnion.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
+    )
+    union.refresh_from_db()
+
+
+def _check_new_parent(actor, union, target, errors, field):
+    """A union may go under `target` only if that does not put it inside itself."""
+    if target is None:
+        return
+    if target.pk == union.pk or target.path.startswith(union.path):
+        errors.add(
+            field,
+            _("%(target)s lies inside %(name)s; a union cannot go under its own subordinate.")
+            % {"target": target.name, "name": union.name},
+        )
+
+
+def _lock_editable(actor, union):
+    """Lock a union the actor may restructure: in scope, active, and not the actor's own root."""
+    require_editor(actor)
+    union = require_visible(actor, TradeUnion.objects.select_for_update().get(pk=union.pk))
+    errors = Errors()
+    if not union.is_active:
+        errors.add("status", _("%(name)s is no longer active.") % {"name": union.name})
+    if scope_path(actor) == union.path:
+        errors.add(
+            "parent",
+            _("You work for %(name)s; its place in the tree is changed by the level above.")
+            % {"name": union.name},
+        )
+    errors.raise_if_any()
+    return union
+
+
+@transaction.atomic
+def move_union(actor, union, new_parent, note=""):
+    """Move a union with its whole subtree under another parent (no cycles)."""
+    union = _lock_editable(actor, union)
+    errors = Errors()
+    target = _union_in_scope(actor, new_parent, errors, "parent")
+    _check_new_parent(actor, union, target, errors, "parent")
+    if target is not None and target.pk == union.parent_id:
+        errors.add("parent", _("%(name)s is already its parent.") % {"name": target.name})
+    if target is not None:
+        _check_sibling_name(errors, target, union.name, exclude_pk=union.pk)
+    errors.raise_if_any()
+    before = audit.snapshot(union, ("parent",))
+    _reparent(union, target)
+    audit.record(
+        AuditEvent.Action.MOVE,
+        union,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(union, ("parent",))),
+        note=clean_text(note),
+    )
+    return union
+
+
+def _hand_over(union, successor):
+    """Give a closing union's subordinate unions and covered employers to its successor."""
+    for child in TradeUnion.objects.filter(parent=union):
+        _reparent(child, successor)
+    Employer.objects.filter(covering_union=union).update(covering_union=successor)
+    Employer.objects.filter(local_union=union).update(local_union=successor)
+
+
+def _close(actor, union, status, successor, ended_on, note):
+    before = audit.snapshot(union, UNION_AUDIT_FIELDS)
+    moved = TradeUnion.objects.filter(parent=union).count()
+    if successor is not None:
+        _hand_over(union, successor)
+    union.status = status
+    union.successor = successor
+    union.ended_on = ended_on or timezone.localdate()
+    union.save()
+    action = AuditEvent.Action.MERGE if status == "merged" else AuditEvent.Action.DISSOLVE
+    changes = audit.diff(before, audit.snapshot(union, UNION_AUDIT_FIELDS))
+    audit.record(action, union, actor=actor, changes=changes, note=note)
+    if successor is not None:
+        audit.record(
+            AuditEvent.Action.ABSORB,
+            successor,
+            actor=actor,
+            note=_("Took over %(name)s (%(code)s) and its %(n)d subordinate unions. %(note)s")
+            % {"name": union.name, "code": union.code, "n": moved, "note": note},
+        )
+    return union
+
+
+def _successor(actor, union, value, errors, required):
+    successor = _union_in_scope(actor, value, errors, "successor", required=required)
+    _check_new_parent(actor, union, successor, errors, "successor")
+    return successor
+
+
+@transaction.atomic
+def merge_union(actor, union, into, ended_on=None, note=""):
+    """Merge a union into another: its subordinates and employers pass to the successor."""
+    union = _lock_editable(actor, union)
+    errors = Errors()
+    successor = _successor(actor, union, into, errors, required=True)
+    errors.raise_if_any()
+    return _close(actor, union, TradeUnion.Status.MERGED, successor, ended_on, clean_text(note))
+
+
+@transaction.atomic
+def dissolve_union(actor, union, successor=None, ended_on=None, note=""):
+    """Dissolve a union. Its subordinates go to the successor; without one there must be none."""
+    union = _lock_editable(actor, union)
+    errors = Errors()
+    successor = _successor(actor, union, successor, errors, required=False)
+    active_children = TradeUnion.objects.active().filter(parent=union).count()
+    if successor is None and active_children and "successor" not in errors.by_field:
+        errors.add(
+            "successor",
+            _(
+                "%(name)s still has %(n)d active subordinate unions: name a successor "
+                "to take them over, or move them first."
+            )
+            % {"name": union.name, "n": active_children},
+        )
+    if not clean_text(note):
+        errors.add("note", _("Give the reason for dissolving (e.g. the employer closed)."))
+    errors.raise_if_any()
+    return _close(actor, union, TradeUnion.Status.DISSOLVED, successor, ended_on, clean_text(note))
+
+
+def _validate_employer(actor, data, errors, instance=None):
+    values, warnings = {}, {}
+    if "name" in data:
+        values["name"] = _text(data, errors, "name", 200, required=True)
+    if "uscc" in data:
+        try:
+            values["uscc"], warnings["uscc"] = check_uscc(data["uscc"])
+        except ValidationError as e:
+            errors.add("uscc", e.message_dict["uscc"][0])
+        else:
+            clash = (
+                Employer.objects.filter(uscc=values["uscc"])
+                .exclude(pk=getattr(instance, "pk", None))
+                .first()
+            )
+            if values["uscc"] and clash:
+                errors.add(
+                    "uscc",
+                    _("Social-credit code %(code)s is already registered for %(name)s.")
+                    % {"code": values["uscc"], "name": clash.name},
+                )
+    if "region" in data:
+        values["region"] = _region(data["region"], errors)
+    if "industry" in data:
+        if data["industry"] not in Employer.Industry.values:
+            errors.add("industry", _("Choose a GB/T 4754 section from the list."))
+        values["industry"] = data["industry"]
+    if "employee_count" in data:
+        count = data["employee_count"]
+        if count is not None and count < 0:
+            errors.add("employee_count", _("The number of employees cannot be negative."))
+        values["employee_count"] = count
+    if "address" in data:
+        values["address"] = _text(data, errors, "address", 200)
+    if "local_union" in data:
+        values["local_union"] = _union_in_scope(actor, data["local_union"], errors, "local_union")
+    if "covering_union" in data:
+        values["covering_union"] = _union_in_scope(
+            actor, data["covering_union"], errors, "covering_union", required=False
+        )
+    return values, warnings
+
+
+@transaction.atomic
+def create_employer(actor, data, confirm=False):
+    require_editor(actor)
+    errors = Errors()
+    data = dict.fromkeys(("name", "region", "industry", "local_union"), "") | data
+    values, warnings = _validate_employer(actor, data, errors)
+    errors.raise_if_any()
+    confirm_or_raise(warnings, confirm)
+    employer = Employer.objects.create(**values)
+    audit.record(
+        AuditEvent.Action.CREATE,
+        employer,
+        actor=actor,
+        changes=audit.diff({}, audit.snapshot(employer, EMPLOYER_FIELDS)),
+    )
+    return employer
+
+
+@transaction.atomic
+def update_employer(actor, employer, data, confirm=False, note=""):
+    require_editor(actor)
+    employer = require_visible(actor, Employer.objects.select_for_update().get(pk=employer.pk))
+    data = {k: v for k, v in data.items() if k in EMPLOYER_FIELDS}
+    errors = Errors()
+    values, warnings = _validate_employer(actor, data, errors, instance=employer)
+    errors.raise_if_any()
+    if values.get("uscc") == employer.uscc:
+        warnings.pop("uscc", None)
+    confirm_or_raise(warnings, confirm)
+    before = audit.snapshot(employer, EMPLOYER_FIELDS)
+    for field, value in values.items():
+        setattr(employer, field, value)
+    employer.save()
+    changes = audit.diff(before, audit.snapshot(employer, EMPLOYER_FIELDS))
+    if changes:
+        audit.record(AuditEvent.Action.UPDATE, employer, actor=actor, changes=changes, note=note)
+    return employer

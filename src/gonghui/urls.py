@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from gonghui.accounts import api as accounts_api
+from gonghui.regions.api import RegionViewSet
+from gonghui.unions.api import EmployerViewSet, UnionViewSet
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("unions", UnionViewSet, basename="union")
+router.register("employers", EmployerViewSet, basename="employer")
+
+api_v1 = [
+    path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
+    path("auth/me/", accounts_api.me, name="me"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", include("gonghui.core.urls")),
+    path("", include("gonghui.accounts.urls")),
+    path("", include("gonghui.unions.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "gonghui.core.views.not_found"
+handler500 = "gonghui.core.views.server_error"

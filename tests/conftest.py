@@ -1,0 +1,80 @@
+"""Shared fixtures: the division table (loaded once per run) and a small union tree.
+
+四川省总工会 (sheng: union admin)
+└── 成都市总工会
+    ├── 锦江区总工会 (xian: staff; ro: read-only)
+    │   └── 锦江区春熙路街道工会
+    │       └── 成都春熙百货有限公司工会 (jiceng: staff)
+    └── 青羊区总工会 (other: staff of the sibling branch)
+        └── 青羊区乙方机械厂工会
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from gonghui.accounts.models import User
+from gonghui.regions import loader
+from gonghui.unions import services
+from gonghui.unions.models import TradeUnion
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        loader.load()
+
+
+@pytest.fixture
+def root_admin(db):
+    return User.objects.create_user("root", password="x", role=User.Role.PLATFORM_ADMIN)
+
+
+def add_union(actor, code, name, kind, region, parent=None, **extra):
+    data = {"code": code, "name": name, "kind": kind, "region": region, **extra}
+    data["parent"] = parent.code if parent else ""
+    return services.create_union(actor, data)
+
+
+class Tree:
+    """The unions and users of the fixture tree, by short name."""
+
+
+@pytest.fixture
+def tree(root_admin):
+    t = Tree()
+    K = TradeUnion.Kind
+    t.province = add_union(root_admin, "5100000000", "四川省总工会", K.FEDERATION, "510000")
+    t.city = add_union(root_admin, "5101000000", "成都市总工会", K.FEDERATION, "510100", t.province)
+    t.county = add_union(root_admin, "5101040000", "锦江区总工会", K.FEDERATION, "510104", t.city)
+    t.street = add_union(
+        root_admin, "5101040100", "锦江区春熙路街道工会", K.TOWNSHIP, "510104003", t.county
+    )
+    t.grassroots = add_union(
+        root_admin, "5101040101", "成都春熙百货有限公司工会", K.GRASSROOTS, "510104003", t.street
+    )
+    t.sibling = add_union(root_admin, "5101050000", "青羊区总工会", K.FEDERATION, "510105", t.city)
+    t.sibling_grassroots = add_union(
+        root_admin, "5101050101", "青羊区乙方机械厂工会", K.GRASSROOTS, "510105", t.sibling
+    )
+    R = User.Role
+    t.sheng = User.objects.create_user("sheng", password="x", role=R.UNION_ADMIN, union=t.province)
+    t.xian = User.objects.create_user("xian", password="x", role=R.STAFF, union=t.county)
+    t.ro = User.objects.create_user("ro", password="x", role=R.READ_ONLY, union=t.county)
+    t.jiceng = User.objects.create_user("jiceng", password="x", role=R.STAFF, union=t.grassroots)
+    t.other = User.objects.create_user("other", password="x", role=R.STAFF, union=t.sibling)
+    return t
+
+
+@pytest.fixture
+def api():
+    """An API client; call api.force_authenticate(user) or use `api_as`."""
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api):
+    def as_user(user):
+        api.force_authenticate(user)
+        return api
+
+    return as_user
