@@ -21,7 +21,7 @@ def read_rows(path):
 
 
 def full_names(rows):
-    """Names joined down the tree: 四川省 成都市 锦江区 (直辖市 placeholders like 市辖区 left out)."""
+    """Names joined down the tree: 四川省 成都市 锦江区 (placeholders such as 市辖区 left out)."""
     by_code = {r["code"]: r for r in rows}
     cache = {}
 

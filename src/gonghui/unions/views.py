@@ -81,11 +81,11 @@ def union_detail(request, pk):
     )
 
 
-def form_page(request, form, title, obj=None, submit=_("Save")):
+def form_page(request, form, title, obj=None, submit=None):
     return render(
         request,
         "core/form.html",
-        {"form": form, "title": title, "object": obj, "submit": submit},
+        {"form": form, "title": title, "object": obj, "submit": submit or _("Save")},
     )
 
 
