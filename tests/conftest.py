@@ -24,6 +24,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         loader.load()
 
 
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Tests render pages without running collectstatic (the browser test runs the real thing)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def root_admin(db):
     return User.objects.create_user("root", password="x", role=User.Role.PLATFORM_ADMIN)

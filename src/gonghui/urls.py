@@ -8,6 +8,7 @@ from gonghui.regions.api import RegionViewSet
 from gonghui.unions.api import EmployerViewSet, UnionViewSet
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # JSON only; no .json variants of every route
 router.register("regions", RegionViewSet, basename="region")
 router.register("unions", UnionViewSet, basename="union")
 router.register("employers", EmployerViewSet, basename="employer")

@@ -1,0 +1,133 @@
+"""A person's first visit, in headless chromium against the real server.
+
+Builds the demo with `gonghui demo --no-serve` into a fresh SQLite data folder,
+starts `gonghui serve`, logs in as `xian`, opens the tree and a union page,
+makes a bad edit and reads the error. Screenshots go to screenshots/ (or
+$GONGHUI_SCREENSHOTS) for a person to look at.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(os.environ.get("GONGHUI_SCREENSHOTS", Path(__file__).parent.parent / "screenshots"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+    # The demo and server use their own SQLite folder, so one run covers the browser path.
+    pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs in the SQLite pass"),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("browser-data")
+    env = {**os.environ, "GONGHUI_DATA_DIR": str(data), "GONGHUI_WORKERS": "2"}
+    env.pop("DATABASE_URL", None)
+    gonghui = [sys.executable, "-m", "gonghui.cli"]
+    subprocess.run([*gonghui, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+    port = free_port()
+    log = open(data / "serve.log", "w")  # closed when the server stops
+    proc = subprocess.Popen(
+        [*gonghui, "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/login/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.25)
+    else:
+        proc.terminate()
+        pytest.fail("server did not start: " + (data / "serve.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    log.close()
+
+
+@pytest.fixture
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
+        pg = context.new_page()
+        outside = []
+        pg.on("request", lambda r: r.url.startswith(server) or outside.append(r.url))
+        yield pg
+        assert not outside, f"the page asked for assets from outside: {outside}"
+        browser.close()
+
+
+def login(page, server, username):
+    page.goto(f"{server}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "gonghui-demo")
+    page.click("button.primary")
+
+
+def test_xian_browses_edits_and_reads_the_timeline(page, server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    login(page, server, "xian")
+    page.wait_for_selector(".cards")
+    assert "锦江区总工会" in page.inner_text("main h1")
+    page.screenshot(path=SHOTS / "home.png", full_page=True)
+
+    page.click("text=工会组织")
+    tree = page.locator("#union-tree")
+    assert tree.locator("> li").count() == 1  # xian's own county is the only root
+    tree.locator("> li > button.toggle").click()
+    page.wait_for_selector("#union-tree > li > ul > li")
+    children = tree.locator("> li > ul > li")
+    assert children.count() > 1
+    page.screenshot(path=SHOTS / "tree.png", full_page=True)
+
+    children.locator("a").first.click()
+    page.wait_for_selector("dl.facts")
+    union_name = page.inner_text("main h1")
+    page.click("text=编辑")
+    page.fill("#id_name", "")
+    page.fill("#id_founded_on", "2999-01-01")
+    page.click("button.primary")
+    errors = page.inner_text("form.form")
+    assert "名称" in errors and "成立日期" in errors
+    page.screenshot(path=SHOTS / "edit-error.png", full_page=True)
+
+    page.fill("#id_name", union_name + "（更名）")
+    page.fill("#id_founded_on", "2001-05-01")
+    page.click("button.primary")
+    page.wait_for_selector(".timeline article")
+    assert union_name + "（更名）" in page.inner_text("main h1")
+    assert union_name in page.inner_text(".timeline")  # the old name, as "before"
+    page.screenshot(path=SHOTS / "union.png", full_page=True)
+
+
+def test_phone_sized_screen(page, server):
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, server, "jiceng")
+    page.wait_for_selector(".cards")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the home page scrolls sideways on a phone ({width}px)"
+    page.screenshot(path=SHOTS / "phone-home.png", full_page=True)
