@@ -5,6 +5,7 @@ name the parameter, which the API answers as 400 and the web list shows.
 """
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,10 @@ from gonghui.core.text import compact_code
 from gonghui.regions.filters import code_prefix
 from gonghui.regions.models import Region
 from gonghui.unions.models import Employer, TradeUnion
+
+
+def search_box(placeholder):
+    return forms.TextInput(attrs={"placeholder": placeholder, "type": "search"})
 
 
 def visible_unions(request):
@@ -50,9 +55,15 @@ def union_code_filter(label, **kwargs):
 class UnionFilter(django_filters.FilterSet):
     parent = union_code_filter(_("parent union (code)"))
     region = RegionCodeFilter("region")
-    kind = django_filters.ChoiceFilter(choices=TradeUnion.Kind.choices, label=_("kind"))
-    status = django_filters.ChoiceFilter(choices=TradeUnion.Status.choices, label=_("status"))
-    q = django_filters.CharFilter(method="search", label=_("name or code"))
+    kind = django_filters.ChoiceFilter(
+        choices=TradeUnion.Kind.choices, label=_("kind"), empty_label=_("all kinds")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=TradeUnion.Status.choices, label=_("status"), empty_label=_("any status")
+    )
+    q = django_filters.CharFilter(
+        method="search", label=_("name or code"), widget=search_box(_("union name or code"))
+    )
 
     class Meta:
         model = TradeUnion
@@ -65,12 +76,28 @@ class UnionFilter(django_filters.FilterSet):
 
 class EmployerFilter(django_filters.FilterSet):
     region = RegionCodeFilter("region")
-    industry = django_filters.ChoiceFilter(choices=Employer.Industry.choices, label=_("industry"))
+    industry = django_filters.ChoiceFilter(
+        choices=Employer.Industry.choices, label=_("industry"), empty_label=_("all industries")
+    )
     has_union = django_filters.BooleanFilter(
-        field_name="covering_union", lookup_expr="isnull", exclude=True, label=_("has a union")
+        field_name="covering_union",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("has a union"),
+        widget=forms.Select(
+            choices=[
+                ("", _("with or without a union")),
+                ("true", _("has a union")),
+                ("false", _("no union yet")),
+            ]
+        ),
     )
     union = union_code_filter(_("union (code)"), method="filter_union")
-    q = django_filters.CharFilter(method="search", label=_("name or social-credit code"))
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("name or social-credit code"),
+        widget=search_box(_("employer name or social-credit code")),
+    )
 
     class Meta:
         model = Employer
