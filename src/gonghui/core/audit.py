@@ -20,15 +20,9 @@ def display(value):
 
 
 def snapshot(obj, fields):
-    """Field name → displayed value, using choice labels where a field has choices."""
-    result = {}
-    for name in fields:
-        field = obj._meta.get_field(name)
-        if field.choices:
-            result[name] = str(getattr(obj, f"get_{name}_display")())
-        else:
-            result[name] = display(getattr(obj, name))
-    return result
+    """Field name → value as text. Choice fields keep their stored value, so the trail
+    does not depend on the language of the request; timelines show the label."""
+    return {name: display(getattr(obj, name)) for name in fields}
 
 
 def diff(before, after):
@@ -53,8 +47,3 @@ def record(action, obj=None, *, actor=None, changes=None, note="", actor_name=No
         ip=ctx.ip,
         via=ctx.via,
     )
-
-
-def field_labels(model):
-    """Verbose names to show the changed fields of a timeline in the user's language."""
-    return {f.name: f.verbose_name for f in model._meta.get_fields() if hasattr(f, "verbose_name")}

@@ -1,7 +1,8 @@
 """The request a change happens in: who acts, from where, under which request id.
 
 Services read it to stamp audit events, so callers need not pass it down.
-The CLI and the demo set an actor with `acting_as`.
+The web sets it per request (middleware); the CLI and the demo open their own
+`request_context(via="cli")`.
 """
 
 import contextvars

@@ -2,16 +2,35 @@
 
 from rest_framework import serializers
 
-from gonghui.core.audit import field_labels
 from gonghui.core.models import AuditEvent
 
 
+def field_labels(model):
+    """Field name → verbose name, to show changed fields in the reader's language."""
+    return {f.name: f.verbose_name for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+
+
+def choice_labels(model):
+    """Field name → {stored value: label} for the model's choice fields."""
+    return {
+        f.name: {str(value): label for value, label in f.flatchoices}
+        for f in model._meta.get_fields()
+        if getattr(f, "choices", None)
+    }
+
+
 def timeline(obj, limit=200):
+    """The record's events, each with `change_rows`: (field label, before, after) as shown."""
     labels = field_labels(type(obj))
+    choices = choice_labels(type(obj))
     events = list(AuditEvent.objects.for_object(obj)[:limit])
+
+    def shown(name, value):
+        return str(choices.get(name, {}).get(value, value))
+
     for event in events:
         event.change_rows = [
-            (str(labels.get(name, name)), before, after)
+            (str(labels.get(name, name)), shown(name, before), shown(name, after))
             for name, (before, after) in event.changes.items()
         ]
     return events

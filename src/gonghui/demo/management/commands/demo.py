@@ -1,0 +1,50 @@
+"""`gonghui demo`: migrate, build the demo province once, print its logins, serve it."""
+
+import time
+from collections import Counter
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from gonghui.demo import builder
+from gonghui.regions import loader
+from gonghui.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "Build the demo province (四川) with its logins, then serve it on 127.0.0.1."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Build and stop.")
+        parser.add_argument("--port", type=int, default=8000, help="Port to serve on.")
+
+    def handle(self, *args, no_serve=False, port=8000, **options):
+        call_command("migrate", verbosity=0, interactive=False)
+        if not Region.objects.exists():
+            self.stdout.write("载入行政区划 Loading administrative divisions ...")
+            loader.load()
+        if builder.is_built():
+            self.stdout.write("演示数据已存在，保持不变。The demo is already built; left as it is.")
+        else:
+            self.stdout.write("生成演示数据 Building the demo province 四川 ...")
+            started = time.monotonic()
+            plan = builder.build()
+            self.report(plan, time.monotonic() - started)
+        self.stdout.write(f"\n演示账号 Demo logins (密码 password: {builder.PASSWORD})")
+        rows = [("username", "role", "union"), *builder.logins()]
+        for username, role, union in rows:
+            self.stdout.write(f"  {username:<8}  {role:<15}  {union or '（全部 all）'}")
+        url = f"http://127.0.0.1:{port}/"
+        self.stdout.write(f"\n打开 Open {url}")
+        if not no_serve:
+            call_command("serve", host="127.0.0.1", port=port)
+
+    def report(self, plan, seconds):
+        kinds = Counter(u.kind for u in plan.unions)
+        covered = sum(1 for e in plan.employers if e.covering_union is not None)
+        self.stdout.write(
+            f"  {len(plan.unions)} 个工会 unions ("
+            + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+            + f"), {len(plan.employers)} 家用人单位 employers "
+            f"(建会率 covered {covered / len(plan.employers):.1%}) in {seconds:.1f} s"
+        )

@@ -1,0 +1,120 @@
+"""`gonghui demo`: the demo province is nested, consistent, audited, idempotent and seeded."""
+
+import io
+from collections import Counter
+from itertools import pairwise
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from stdnum.cn import uscc
+
+from gonghui.accounts.models import User
+from gonghui.core.models import AuditEvent
+from gonghui.demo import builder
+from gonghui.demo.management.commands import demo as demo_command
+from gonghui.unions.models import Employer, TradeUnion
+from gonghui.unions.services import CODE_PATTERN
+
+pytestmark = pytest.mark.django_db(transaction=False)
+K = TradeUnion.Kind
+
+
+def run_demo(*args):
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def created_ids(model):
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), action=AuditEvent.Action.CREATE
+    )
+    return list(events.values_list("object_id", flat=True))
+
+
+def assert_logins_nested():
+    users = {u.username: u for u in User.objects.select_related("union")}
+    paths = [users[name].union.path for name in ("sheng", "shi", "xian", "jiceng")]
+    for upper, lower in pairwise(paths):
+        assert lower.startswith(upper) and lower != upper
+    assert users["sheng"].union.name == "四川省总工会"
+    assert users["sheng"].role == User.Role.UNION_ADMIN
+    assert users["shi"].union.name == "成都市总工会"
+    assert users["xian"].union.name == "锦江区总工会"
+    assert users["jiceng"].union.kind == K.GRASSROOTS
+    assert users["jiceng"].union.parent.kind == K.TOWNSHIP
+    admin = users["admin"]
+    assert admin.is_platform_admin and admin.is_staff and admin.is_superuser
+    assert all(u.last_name and u.first_name for u in users.values())
+    assert users["jiceng"].check_password(builder.PASSWORD)
+
+
+def assert_tree_consistent():
+    unions = list(TradeUnion.objects.values_list("id", "parent_id", "path", "code", "uscc"))
+    paths = {pk: path for pk, _, path, _, _ in unions}
+    for pk, parent_id, path, code, union_uscc in unions:
+        assert path == f"{paths[parent_id] if parent_id else '/'}{pk}/"
+        assert CODE_PATTERN.match(code)
+        assert not union_uscc or (union_uscc.startswith("81") and uscc.is_valid(union_uscc))
+    assert sorted(created_ids(TradeUnion)) == sorted(paths)
+
+
+def assert_realistic_counts():
+    kinds = Counter(TradeUnion.objects.values_list("kind", flat=True))
+    assert kinds[K.FEDERATION] == 1 + 21 + 183  # 省总, 市总 of every prefecture, 县总
+    assert kinds[K.GIG_POOL] == 183
+    assert 3000 <= sum(kinds.values()) <= 5000
+    assert 2000 <= kinds[K.GRASSROOTS] <= 4000
+    employers = Employer.objects.count()
+    assert 1.1 * kinds[K.GRASSROOTS] <= employers <= 1.6 * kinds[K.GRASSROOTS]
+    covered = Employer.objects.filter(covering_union__isnull=False).count()
+    assert 0.70 <= covered / employers <= 0.85
+    codes = Employer.objects.values_list("uscc", flat=True)
+    assert all(c.startswith("91") and uscc.is_valid(c) for c in codes)
+    assert sorted(created_ids(Employer)) == sorted(Employer.objects.values_list("id", flat=True))
+
+
+def test_demo_builds_the_province_once_and_serves_it(monkeypatch):
+    out = run_demo("--no-serve")
+    assert "gonghui-demo" in out and "http://127.0.0.1:8000/" in out
+    assert_logins_nested()
+    assert_tree_consistent()
+    assert_realistic_counts()
+
+    # What was written is exactly what the seed plans.
+    saved = sorted(TradeUnion.objects.values_list("code", "name", "uscc"))
+    assert saved == sorted((u.code, u.name, u.uscc) for u in builder.plan_province().unions)
+
+    # A second run leaves the demo as it is, then serves on loopback.
+    counts = (TradeUnion.objects.count(), Employer.objects.count(), AuditEvent.objects.count())
+    served = []
+    real_call_command = demo_command.call_command
+
+    def fake_call_command(name, *args, **options):
+        if name == "serve":
+            served.append(options)
+        else:
+            real_call_command(name, *args, **options)
+
+    monkeypatch.setattr(demo_command, "call_command", fake_call_command)
+    out = run_demo("--port", "8123")
+    assert "already built" in out and "http://127.0.0.1:8123/" in out
+    assert served == [{"host": "127.0.0.1", "port": 8123}]
+    assert counts == (
+        TradeUnion.objects.count(),
+        Employer.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert User.objects.count() == 5
+
+
+def test_plan_depends_only_on_the_seed():
+    def digest(plan):
+        unions = [(u.code, u.name, u.uscc, u.founded_on, u.chair) for u in plan.unions]
+        employers = [(e.name, e.uscc, e.employee_count, e.industry) for e in plan.employers]
+        return unions, employers
+
+    first = digest(builder.plan_province())
+    assert digest(builder.plan_province()) == first
+    assert digest(builder.plan_province(seed=7)) != first
