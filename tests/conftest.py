@@ -70,7 +70,12 @@ def tree(root_admin):
     t.xian = User.objects.create_user("xian", password="x", role=R.STAFF, union=t.county)
     t.ro = User.objects.create_user("ro", password="x", role=R.READ_ONLY, union=t.county)
     t.jiceng = User.objects.create_user("jiceng", password="x", role=R.STAFF, union=t.grassroots)
-    t.other = User.objects.create_user("other", password="x", role=R.STAFF, union=t.sibling)
+    t.xian_admin = User.objects.create_user(
+        "xian_admin", password="x", role=R.UNION_ADMIN, union=t.county
+    )
+    t.other = User.objects.create_user(
+        "other", password="x", role=R.STAFF, union=t.sibling, last_name="乙方用户"
+    )
     return t
 
 

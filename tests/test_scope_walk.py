@@ -10,11 +10,13 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from gonghui.accounts.models import User
 from gonghui.core.models import AuditEvent
 from gonghui.unions import services
 from gonghui.unions.models import Employer, TradeUnion
 
-SKIP = {"logout"}  # would end the session the walk runs in
+SKIP = {"logout"}
+MODELS = (TradeUnion, Employer, User)  # would end the session the walk runs in
 
 
 def routes(resolver=None, namespace=""):
@@ -54,8 +56,9 @@ def branches(tree, root_admin):
         {"name": "青羊区乙方精密铸造有限公司", "region": "510105", "industry": "C",
          "local_union": tree.sibling.code, "covering_union": tree.sibling_grassroots.code},
     )  # fmt: skip
-    others = [tree.sibling, tree.sibling_grassroots, theirs]
-    markers = [o.name for o in others] + [tree.sibling.code, tree.sibling_grassroots.code]
+    others = [tree.sibling, tree.sibling_grassroots, theirs, tree.other]
+    markers = [tree.sibling.name, tree.sibling_grassroots.name, theirs.name, tree.other.last_name]
+    markers += [tree.sibling.code, tree.sibling_grassroots.code]
     return mine, others, markers
 
 
@@ -70,7 +73,7 @@ def state(objects):
 def test_every_route_hides_the_sibling_branch(tree, branches):
     _, others, markers = branches
     client = Client()
-    client.force_login(tree.xian)
+    client.force_login(tree.xian_admin)  # the widest rights in the branch: manages users too
     ids = sorted({o.pk for o in others})
     before = state(others)
     walked = 0
@@ -86,9 +89,10 @@ def test_every_route_hides_the_sibling_branch(tree, branches):
                 if params and "pk" in params and response.status_code == 200:
                     # Only a record of the user's own branch with the same id may answer.
                     pk = int(re.search(r"/(\d+)/", url).group(1))
-                    assert TradeUnion.objects.visible_to(tree.xian).filter(pk=pk).exists() or (
-                        Employer.objects.visible_to(tree.xian).filter(pk=pk).exists()
-                    ), f"{method.upper()} {url} answered 200 for another branch's record"
+                    mine = [M.objects.visible_to(tree.xian).filter(pk=pk) for M in MODELS]
+                    assert any(qs.exists() for qs in mine), (
+                        f"{method.upper()} {url} answered 200 for another branch's record"
+                    )
     assert walked > 40  # the walk really covered the web pages and the API
     assert state(others) == before
 

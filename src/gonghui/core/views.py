@@ -33,6 +33,15 @@ def home(request):
     )
 
 
+def form_page(request, form, title, obj=None, submit=None):
+    """A page with one service form (create, edit, move ...) under a title."""
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": title, "object": obj, "submit": submit or _("Save")},
+    )
+
+
 def wants_json(request):
     return request.path.startswith("/api/")
 

@@ -324,7 +324,10 @@ def logins():
     """(username, role, union name) of the demo users, top down."""
     order = ["admin", "sheng", "shi", "xian", "jiceng"]
     users = User.objects.filter(username__in=order).select_related("union")
-    rows = {u.username: (u.username, u.role, u.union.name if u.union else "") for u in users}
+    rows = {
+        u.username: (u.username, u.get_role_display(), u.union.name if u.union else "")
+        for u in users
+    }
     return [rows[name] for name in order if name in rows]
 
 

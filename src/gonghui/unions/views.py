@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.scope import require_editor
 from gonghui.core.timeline import timeline
+from gonghui.core.views import form_page
 from gonghui.unions import services
 from gonghui.unions.filters import EmployerFilter, UnionFilter
 from gonghui.unions.forms import CloseForm, EmployerForm, MoveForm, UnionForm
@@ -78,14 +79,6 @@ def union_detail(request, pk):
             "events": timeline(union),
             "is_own_union": union.pk == request.user.union_id,
         },
-    )
-
-
-def form_page(request, form, title, obj=None, submit=None):
-    return render(
-        request,
-        "core/form.html",
-        {"form": form, "title": title, "object": obj, "submit": submit or _("Save")},
     )
 
 

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号 Demo logins (密码 password: {builder.PASSWORD})")
         rows = [("username", "role", "union"), *builder.logins()]
         for username, role, union in rows:
-            self.stdout.write(f"  {username:<8}  {role:<15}  {union or '（全部 all）'}")
+            self.stdout.write(f"  {username:<8}  {role:<16}  {union or '（全部 all）'}")
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(f"\n打开 Open {url}")
         if not no_serve:

@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.accounts.models import User
+from gonghui.core.forms import ServiceForm
+
+
+class UserForm(ServiceForm):
+    username = forms.CharField(label=_("user name"), max_length=150)
+    last_name = forms.CharField(label=_("family name"), required=False)
+    first_name = forms.CharField(label=_("given name"), required=False)
+    phone = forms.CharField(label=_("mobile phone"), required=False)
+    union = forms.CharField(label=_("union"), help_text=_("Code of the union the user works for"))
+    role = forms.ChoiceField(label=_("role"), choices=User.Role.choices)
+    is_active = forms.BooleanField(label=_("account enabled"), required=False, initial=True)
+    can_reveal_id_numbers = forms.BooleanField(
+        label=_("may see whole ID-card numbers"), required=False
+    )
+    password = forms.CharField(
+        label=_("initial password"), widget=forms.PasswordInput(render_value=False)
+    )
+
+    def __init__(self, *args, actor, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not actor.is_platform_admin:
+            self.fields["role"].choices = [
+                c for c in User.Role.choices if c[0] != User.Role.PLATFORM_ADMIN
+            ]
+        if editing:
+            del self.fields["password"]
+
+
+class PasswordForm(ServiceForm):
+    password = forms.CharField(label=_("new password"), widget=forms.PasswordInput)
