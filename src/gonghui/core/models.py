@@ -14,16 +14,17 @@ class AuditEvent(models.Model):
     """One change of state or security event: who, when, what (before → after), from where."""
 
     class Action(models.TextChoices):
-        CREATE = "create", _("created")
-        UPDATE = "update", _("edited")
-        MOVE = "move", _("moved")
-        MERGE = "merge", _("merged")
-        DISSOLVE = "dissolve", _("dissolved")
-        ABSORB = "absorb", _("took in")
-        LOGIN = "login", _("logged in")
+        # Verbs, not states: "merge" the action reads apart from "merged" the status.
+        CREATE = "create", _("create")
+        UPDATE = "update", _("edit")
+        MOVE = "move", _("move")
+        MERGE = "merge", _("merge")
+        DISSOLVE = "dissolve", _("dissolve")
+        ABSORB = "absorb", _("take over")
+        LOGIN = "login", _("log in")
         LOGIN_FAILED = "login_failed", _("failed login")
-        LOGOUT = "logout", _("logged out")
-        IMPORT = "import", _("imported")
+        LOGOUT = "logout", _("log out")
+        IMPORT = "import", _("import")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -84,8 +84,8 @@ class TradeUnion(models.Model):
         related_name="predecessors",
     )
     ended_on = models.DateField(_("end date"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TradeUnionQuerySet.as_manager()
 
@@ -189,8 +189,8 @@ class Employer(models.Model):
         on_delete=models.PROTECT,
         related_name="covered_employers",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EmployerQuerySet.as_manager()
 

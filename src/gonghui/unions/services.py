@@ -60,7 +60,7 @@ def _region(value, errors, field="region"):
     elif not region.is_current:
         errors.add(
             field,
-            _("Division code %(code)s was retired in %(year)s; use the current code.")
+            _("Division code %(code)s was last valid in %(year)s; use the current code.")
             % {"code": code, "year": region.valid_to},
         )
     return region

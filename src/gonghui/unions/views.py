@@ -55,6 +55,11 @@ def union_list(request):
             "searching": searching,
             "page": page,
             "roots": roots.with_child_counts(),
+            "tree_text": {
+                "more": _("Show more"),
+                "below": _("below"),
+                "failed": _("Could not load; try again."),
+            },
         },
     )
 
