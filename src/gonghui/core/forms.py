@@ -16,6 +16,15 @@ class ServiceForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service decides what is required, so one answer names every missing and
+        # wrong field together (a form-level "required" would stop before the service
+        # saw the rest). The asterisk stays.
+        for field in self.fields.values():
+            field.show_required = field.required
+            field.required = False
+
     def run(self, call):
         """Call `call(data, confirm)`; on a ValidationError put each message on its field."""
         data = {k: v for k, v in self.cleaned_data.items() if k != "confirm"}

@@ -136,7 +136,7 @@ def union_close(request, pk, how):
     actor = editor(request)
     form = CloseForm(request.POST or None)
     if how == "merge":
-        form.fields["successor"].required = True
+        form.fields["successor"].show_required = True
         form.fields["successor"].label = _("merge into")
         title, submit = _("Merge %(name)s into another union"), _("Merge")
         service = services.merge_union
