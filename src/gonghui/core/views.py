@@ -9,10 +9,11 @@ from gonghui.unions.models import Employer, TradeUnion
 
 @login_required
 def home(request):
-    """The counts of the user's subtree: unions by kind, employers, union coverage."""
+    """The counts of the user's subtree: unions by kind, employers in its territory and how
+    many of those with 25+ employees have a union (建会率)."""
     unions = TradeUnion.objects.visible_to(request.user).active()
     by_kind = dict(unions.order_by().values_list("kind").annotate(n=Count("pk")))
-    employers = Employer.objects.visible_to(request.user).aggregate(
+    employers = Employer.objects.in_territory_of(request.user).aggregate(
         total=Count("pk"),
         large=Count("pk", filter=Q(employee_count__gte=25)),
         large_with_union=Count(

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.scope import ScopedQuerySet
+from gonghui.core.scope import ALL, ScopedQuerySet, scope_path
 
 
 class TradeUnionQuerySet(ScopedQuerySet):
@@ -136,6 +136,14 @@ class TradeUnion(models.Model):
 
 class EmployerQuerySet(ScopedQuerySet):
     scope_paths = ("local_union__path", "covering_union__path")
+
+    def in_territory_of(self, user):
+        """Employers whose local federation lies in the user's subtree (属地): the base of
+        the union-formation rate. One join, where visible_to needs two."""
+        path = scope_path(user)
+        if path is None:
+            return self.none()
+        return self if path == ALL else self.filter(local_union__path__startswith=path)
 
 
 class Employer(models.Model):
