@@ -50,6 +50,10 @@ class User(AbstractUser):
             ),
         ]
 
+    def get_full_name(self):
+        # Chinese order, family name first and no space: 雷桂芳.
+        return f"{self.last_name}{self.first_name}".strip()
+
     @property
     def is_platform_admin(self):
         return self.role == self.Role.PLATFORM_ADMIN
