@@ -33,6 +33,12 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Fixture users' passwords hash in microseconds instead of half a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def root_admin(db):
     return User.objects.create_user("root", password="x", role=User.Role.PLATFORM_ADMIN)

@@ -1,12 +1,25 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+
+from gonghui.accounts.views import locked_out
 
 
 class TokenView(ObtainAuthToken):
     """POST username and password, get the token to send as `Authorization: Token <key>`."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request it was given (DRF's), which its middleware
+            # never sees: answer a locked account here, as the login page does.
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request)
+            raise
 
 
 class MeSerializer(serializers.Serializer):
@@ -18,11 +31,12 @@ class MeSerializer(serializers.Serializer):
     can_edit = serializers.BooleanField()
     can_reveal_id_numbers = serializers.SerializerMethodField()
 
-    @extend_schema(
-        responses=inline_serializer(
+    @extend_schema_field(
+        inline_serializer(
             "UnionRef",
             {"id": serializers.IntegerField(), "code": serializers.CharField(),
              "name": serializers.CharField()},
+            allow_null=True,
         )
     )  # fmt: skip
     def get_union(self, user):

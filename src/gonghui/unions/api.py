@@ -97,7 +97,8 @@ class UnionViewSet(viewsets.ModelViewSet):
     @extend_schema(responses=UnionSerializer(many=True))
     @action(detail=True)
     def children(self, request, pk=None):
-        union = self.get_object()
+        # The list filters (?kind=, ?status=) apply to the children, not to this union.
+        union = get_object_or_404(self.get_queryset(), pk=pk)
         children = self.filter_queryset(self.get_queryset().filter(parent=union))
         page = self.paginate_queryset(children)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

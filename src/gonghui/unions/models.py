@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,11 +18,8 @@ class TradeUnionQuerySet(ScopedQuerySet):
 
     def with_child_counts(self):
         children = TradeUnion.objects.filter(parent=models.OuterRef("pk")).order_by()
-        return self.annotate(
-            child_count=models.Subquery(
-                children.values("parent").annotate(n=models.Count("pk")).values("n")[:1]
-            )
-        )
+        counted = children.values("parent").annotate(n=models.Count("pk")).values("n")[:1]
+        return self.annotate(child_count=Coalesce(models.Subquery(counted), 0))
 
 
 class TradeUnion(models.Model):

@@ -180,8 +180,14 @@ def update_union(actor, union, data, confirm=False, note=""):
     """Edit a union's own fields; moving, merging and dissolving have their own services."""
     require_editor(actor)
     union = require_visible(actor, TradeUnion.objects.select_for_update().get(pk=union.pk))
-    data = {k: v for k, v in data.items() if k in UNION_FIELDS and k != "parent"}
     errors = Errors()
+    data = dict(data)  # the caller's form or request data stays as it was
+    parent = data.pop("parent", None)
+    if parent is not None and compact_code(getattr(parent, "code", parent)) != (
+        union.parent.code if union.parent else ""
+    ):
+        errors.add("parent", _("To put a union under another parent, move it."))
+    data = {k: v for k, v in data.items() if k in UNION_FIELDS}
     values, warnings = _validate_union(actor, data, errors, instance=union)
     if "name" in values:
         _check_sibling_name(errors, union.parent, values["name"], exclude_pk=union.pk)
@@ -241,11 +247,11 @@ def _lock_editable(actor, union):
 
 
 @transaction.atomic
-def move_union(actor, union, new_parent, note=""):
+def move_union(actor, union, parent, note=""):
     """Move a union with its whole subtree under another parent (no cycles)."""
     union = _lock_editable(actor, union)
     errors = Errors()
-    target = _union_in_scope(actor, new_parent, errors, "parent")
+    target = _union_in_scope(actor, parent, errors, "parent")
     _check_new_parent(actor, union, target, errors, "parent")
     if target is not None and target.pk == union.parent_id:
         errors.add("parent", _("%(name)s is already its parent.") % {"name": target.name})
@@ -275,12 +281,13 @@ def _hand_over(union, successor):
 def _close(actor, union, status, successor, ended_on, note):
     before = audit.snapshot(union, UNION_AUDIT_FIELDS)
     moved = TradeUnion.objects.filter(parent=union).count()
-    if successor is not None:
-        _hand_over(union, successor)
     union.status = status
     union.successor = successor
     union.ended_on = ended_on or timezone.localdate()
+    # Closed first: a child named like the closing union may then take its place.
     union.save()
+    if successor is not None:
+        _hand_over(union, successor)
     action = AuditEvent.Action.MERGE if status == "merged" else AuditEvent.Action.DISSOLVE
     changes = audit.diff(before, audit.snapshot(union, UNION_AUDIT_FIELDS))
     audit.record(action, union, actor=actor, changes=changes, note=note)
@@ -295,9 +302,31 @@ def _close(actor, union, status, successor, ended_on, note):
     return union
 
 
-def _successor(actor, union, value, errors, required):
+def _check_closing(actor, union, value, ended_on, errors, required):
+    """The successor (if any) and end date of a union being merged or dissolved."""
     successor = _union_in_scope(actor, value, errors, "successor", required=required)
     _check_new_parent(actor, union, successor, errors, "successor")
+    if successor is not None:
+        # Subordinates pass to the successor: their names must not clash with its own.
+        clashes = sorted(
+            set(TradeUnion.objects.active().filter(parent=union).values_list("name", flat=True))
+            & set(
+                TradeUnion.objects.active()
+                .filter(parent=successor)
+                .exclude(pk=union.pk)  # the closing union itself gives its name up
+                .values_list("name", flat=True)
+            )
+        )
+        if clashes:
+            errors.add(
+                "successor",
+                _("%(name)s already has subordinate unions named %(names)s: rename one first.")
+                % {"name": successor.name, "names": "、".join(clashes)},
+            )
+    if ended_on and ended_on > timezone.localdate():
+        errors.add("ended_on", _("The end date cannot be in the future."))
+    elif ended_on and union.founded_on and ended_on < union.founded_on:
+        errors.add("ended_on", _("The end date cannot be before the founding date."))
     return successor
 
 
@@ -306,7 +335,7 @@ def merge_union(actor, union, into, ended_on=None, note=""):
     """Merge a union into another: its subordinates and employers pass to the successor."""
     union = _lock_editable(actor, union)
     errors = Errors()
-    successor = _successor(actor, union, into, errors, required=True)
+    successor = _check_closing(actor, union, into, ended_on, errors, required=True)
     errors.raise_if_any()
     return _close(actor, union, TradeUnion.Status.MERGED, successor, ended_on, clean_text(note))
 
@@ -316,7 +345,7 @@ def dissolve_union(actor, union, successor=None, ended_on=None, note=""):
     """Dissolve a union. Its subordinates go to the successor; without one there must be none."""
     union = _lock_editable(actor, union)
     errors = Errors()
-    successor = _successor(actor, union, successor, errors, required=False)
+    successor = _check_closing(actor, union, successor, ended_on, errors, required=False)
     active_children = TradeUnion.objects.active().filter(parent=union).count()
     if successor is None and active_children and "successor" not in errors.by_field:
         errors.add(
@@ -343,16 +372,22 @@ def _validate_employer(actor, data, errors, instance=None):
         except ValidationError as e:
             errors.add("uscc", e.message_dict["uscc"][0])
         else:
-            clash = (
-                Employer.objects.filter(uscc=values["uscc"])
-                .exclude(pk=getattr(instance, "pk", None))
-                .first()
+            clashes = Employer.objects.filter(uscc=values["uscc"]).exclude(
+                pk=getattr(instance, "pk", None)
             )
-            if values["uscc"] and clash:
+            if values["uscc"] and clashes.exists():
+                # Name the other employer only if the actor may see it.
+                seen = clashes.visible_to(actor).first()
                 errors.add(
                     "uscc",
                     _("Social-credit code %(code)s is already registered for %(name)s.")
-                    % {"code": values["uscc"], "name": clash.name},
+                    % {"code": values["uscc"], "name": seen.name}
+                    if seen
+                    else _(
+                        "Social-credit code %(code)s is already registered by another "
+                        "union's area; ask the federation above to transfer the record."
+                    )
+                    % {"code": values["uscc"]},
                 )
     if "region" in data:
         values["region"] = _region(data["region"], errors)
