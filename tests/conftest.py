@@ -9,13 +9,16 @@
         └── 青羊区乙方机械厂工会
 """
 
+from contextlib import contextmanager
+
 import pytest
 from rest_framework.test import APIClient
 
 from gonghui.accounts.models import User
+from gonghui.core.models import AuditEvent
 from gonghui.regions import loader
 from gonghui.unions import services
-from gonghui.unions.models import TradeUnion
+from gonghui.unions.models import Employer, TradeUnion
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +101,22 @@ def api_as(api):
         return api
 
     return as_user
+
+
+def counts():
+    return TradeUnion.objects.count(), Employer.objects.count(), AuditEvent.objects.count()
+
+
+def state(obj):
+    """Every stored column of a record, read afresh from the database."""
+    obj = type(obj).objects.get(pk=obj.pk)
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@contextmanager
+def nothing_written(*objs):
+    """Asserts that the block wrote no union, employer or audit event and changed no `objs`."""
+    before, snapshots = counts(), [state(o) for o in objs]
+    yield
+    assert counts() == before
+    assert [state(o) for o in objs] == snapshots

@@ -1,8 +1,7 @@
 """Employers: the services and the REST API (scope by local or covering union, validation)."""
 
-from contextlib import contextmanager
-
 import pytest
+from conftest import nothing_written
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from stdnum.cn import uscc as stdnum_uscc
@@ -10,7 +9,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from gonghui.core.models import AuditEvent
 from gonghui.core.validation import NeedsConfirmation
 from gonghui.unions import services
-from gonghui.unions.models import Employer, TradeUnion
+from gonghui.unions.models import Employer
 
 URL = "/api/v1/employers/"
 
@@ -27,23 +26,6 @@ BAD_CHECK_USCC = USCC_A[:-1] + ("1" if USCC_A[-1] != "1" else "2")
 
 def url(employer, action=None):
     return f"{URL}{employer.pk}/" + (f"{action}/" if action else "")
-
-
-def counts():
-    return TradeUnion.objects.count(), Employer.objects.count(), AuditEvent.objects.count()
-
-
-def state(obj):
-    obj = type(obj).objects.get(pk=obj.pk)
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-
-@contextmanager
-def nothing_written(*objs):
-    before, snapshots = counts(), [state(o) for o in objs]
-    yield
-    assert counts() == before
-    assert [state(o) for o in objs] == snapshots
 
 
 def field_error(response, field, code=None, status=400):

@@ -1,15 +1,15 @@
 """The union REST API: CRUD, tree actions, history, filters, pagination, errors and scope."""
 
 import datetime
-from contextlib import contextmanager
 
 import pytest
+from conftest import nothing_written
 from django.utils import timezone
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.core.models import AuditEvent
 from gonghui.unions import services
-from gonghui.unions.models import Employer, TradeUnion
+from gonghui.unions.models import TradeUnion
 
 K = TradeUnion.Kind
 S = TradeUnion.Status
@@ -26,23 +26,6 @@ def url(union, action=None):
 def make_union(actor, code, name, parent, kind=K.GRASSROOTS, region="510104"):
     data = {"code": code, "name": name, "kind": kind, "region": region, "parent": parent.code}
     return services.create_union(actor, data)
-
-
-def counts():
-    return TradeUnion.objects.count(), Employer.objects.count(), AuditEvent.objects.count()
-
-
-def state(obj):
-    obj = type(obj).objects.get(pk=obj.pk)
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-
-@contextmanager
-def nothing_written(*objs):
-    before, snapshots = counts(), [state(o) for o in objs]
-    yield
-    assert counts() == before
-    assert [state(o) for o in objs] == snapshots
 
 
 def errors_of(response, status=400):

@@ -1,9 +1,9 @@
 """The union services: create, edit, move, merge, dissolve (scope, validation, audit, paths)."""
 
 import datetime
-from contextlib import contextmanager
 
 import pytest
+from conftest import nothing_written
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +14,7 @@ from gonghui.core.timeline import timeline
 from gonghui.core.validation import NeedsConfirmation
 from gonghui.regions.models import Region
 from gonghui.unions import services
-from gonghui.unions.models import Employer, TradeUnion
+from gonghui.unions.models import TradeUnion
 
 K = TradeUnion.Kind
 S = TradeUnion.Status
@@ -40,24 +40,6 @@ def make_employer(actor, name, local, covering=None, **extra):
     if covering is not None:
         data["covering_union"] = covering.code
     return services.create_employer(actor, data | extra)
-
-
-def counts():
-    return TradeUnion.objects.count(), Employer.objects.count(), AuditEvent.objects.count()
-
-
-def state(obj):
-    """Every stored column of a record, read afresh from the database."""
-    obj = type(obj).objects.get(pk=obj.pk)
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-
-@contextmanager
-def nothing_written(*objs):
-    before, snapshots = counts(), [state(o) for o in objs]
-    yield
-    assert counts() == before
-    assert [state(o) for o in objs] == snapshots
 
 
 def raises_on(field, call, *objs):
