@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from gonghui.core.identity import forget_region_prefixes
 from gonghui.regions.models import Region
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "regions.csv.gz"
@@ -62,4 +63,5 @@ def load(path=DEFAULT_FILE, batch_size=5000):
     Region.objects.bulk_update(
         old, ["name", "full_name", "level", "parent", "valid_from", "valid_to"], batch_size
     )
+    forget_region_prefixes()
     return len(new), len(old)
