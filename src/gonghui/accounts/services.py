@@ -11,6 +11,7 @@ from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_visible
 from gonghui.core.text import clean_text, compact_code
+from gonghui.core.validation import Errors
 from gonghui.unions.models import TradeUnion
 
 USER_AUDIT_FIELDS = ("username", "last_name", "first_name", "phone", "union", "role", "is_active")
@@ -32,11 +33,9 @@ def _validate(actor, data, errors, instance=None):
     if "username" in data:
         username = clean_text(data["username"])
         if not username:
-            errors.setdefault("username", []).append(_("This field is required."))
+            errors.add("username", _("This field is required."))
         elif User.objects.filter(username=username).exclude(pk=getattr(instance, "pk", None)):
-            errors.setdefault("username", []).append(
-                _("The user name %(name)s is taken.") % {"name": username}
-            )
+            errors.add("username", _("The user name %(name)s is taken.") % {"name": username})
         values["username"] = username
     for field in ("last_name", "first_name", "phone"):
         if field in data:
@@ -45,17 +44,17 @@ def _validate(actor, data, errors, instance=None):
         role = data["role"]
         allowed = User.Role.values if actor.is_platform_admin else ROLES_FOR_UNION_ADMIN
         if role not in allowed:
-            errors.setdefault("role", []).append(_("You cannot give this role."))
+            errors.add("role", _("You cannot give this role."))
         values["role"] = role
     if "union" in data:
         code = compact_code(data["union"].code if hasattr(data["union"], "code") else data["union"])
         union = TradeUnion.objects.visible_to(actor).active().filter(code=code).first()
         if code and union is None:
-            errors.setdefault("union", []).append(
-                _("No active union with code %(code)s in your scope.") % {"code": code}
+            errors.add(
+                "union", _("No active union with code %(code)s in your scope.") % {"code": code}
             )
         elif not code and values.get("role", getattr(instance, "role", "")) != "platform_admin":
-            errors.setdefault("union", []).append(_("Every user works for a union."))
+            errors.add("union", _("Every user works for a union."))
         values["union"] = union
     if "is_active" in data:
         values["is_active"] = bool(data["is_active"])
@@ -80,15 +79,15 @@ def _set_reveal(actor, user, allowed):
 @transaction.atomic
 def create_user(actor, data, password, can_reveal_id_numbers=False):
     require_manager(actor)
-    errors = {}
+    errors = Errors()
     data = dict.fromkeys(("username", "role", "union"), "") | data
     values = _validate(actor, data, errors)
     try:
         validate_password(password, User(**{k: v for k, v in values.items() if k != "union"}))
     except ValidationError as e:
-        errors["password"] = e.messages
-    if errors:
-        raise ValidationError(errors)
+        for message in e.messages:
+            errors.add("password", message)
+    errors.raise_if_any()
     user = User(**values)
     user.set_password(password)
     user.save()
@@ -104,15 +103,14 @@ def update_user(actor, user, data, can_reveal_id_numbers=None):
     user = require_visible(actor, User.objects.select_for_update().get(pk=user.pk))
     if user.is_platform_admin and not actor.is_platform_admin:
         raise PermissionDenied(_("Only a platform administrator edits another one."))
-    errors = {}
+    errors = Errors()
     values = _validate(actor, data, errors, instance=user)
     if user.pk == actor.pk:
         # Locking oneself out or raising one's own rights is left to the level above.
         for field in ("role", "union", "is_active"):
             if field in values and values[field] != getattr(user, field):
                 errors.setdefault(field, []).append(_("You cannot change this for yourself."))
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     before = audit.snapshot(user, USER_AUDIT_FIELDS)
     for field, value in values.items():
         setattr(user, field, value)

@@ -19,7 +19,7 @@ from gonghui.core.identity import check_uscc
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible, scope_path
 from gonghui.core.text import clean_text, compact_code
-from gonghui.core.validation import confirm_or_raise
+from gonghui.core.validation import Errors, confirm_or_raise
 from gonghui.regions.models import Region
 from gonghui.unions.models import Employer, TradeUnion
 
@@ -33,20 +33,6 @@ EMPLOYER_FIELDS = (
     "local_union", "covering_union",
 )  # fmt: skip
 CODE_PATTERN = re.compile(r"^[0-9A-Z]{4,20}$")
-
-
-class Errors:
-    """Collects field errors so a user learns of every bad field in one answer."""
-
-    def __init__(self):
-        self.by_field = {}
-
-    def add(self, field, message):
-        self.by_field.setdefault(field, []).append(message)
-
-    def raise_if_any(self):
-        if self.by_field:
-            raise ValidationError(self.by_field)
 
 
 def _region(value, errors, field="region"):
