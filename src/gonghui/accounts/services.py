@@ -109,7 +109,7 @@ def update_user(actor, user, data, can_reveal_id_numbers=None):
         # Locking oneself out or raising one's own rights is left to the level above.
         for field in ("role", "union", "is_active"):
             if field in values and values[field] != getattr(user, field):
-                errors.setdefault(field, []).append(_("You cannot change this for yourself."))
+                errors.add(field, _("You cannot change this for yourself."))
     errors.raise_if_any()
     before = audit.snapshot(user, USER_AUDIT_FIELDS)
     for field, value in values.items():
