@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "gonghui.regions",
     "gonghui.unions",
     "gonghui.accounts",
+    "gonghui.members",
     "gonghui.demo",
 ]
 

@@ -1,0 +1,213 @@
+"""The real-name member registry (会员实名制): persons and their memberships.
+
+ID-card and phone numbers are never stored in clear: each is kept encrypted (to show
+to those allowed), as a blind index (to find and keep unique without decrypting) and
+masked (to show to everyone else). See core/crypto.py and DESIGN rule 2.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.scope import ALL, ScopedQuerySet
+
+
+class PersonQuerySet(ScopedQuerySet):
+    def in_subtree(self, path):
+        """Persons with a membership (any status) in the subtree: an EXISTS, so no duplicates."""
+        if path == ALL:
+            return self
+        held = Membership.objects.filter(person=OuterRef("pk"), union__path__startswith=path)
+        return self.filter(Exists(held))
+
+
+class Person(models.Model):
+    """A worker known by real name and ID-card number (职工)."""
+
+    class Sex(models.TextChoices):
+        MALE = "male", _("male")
+        FEMALE = "female", _("female")
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", _("primary school or less")
+        JUNIOR = "junior", _("junior secondary")
+        SENIOR = "senior", _("senior secondary or vocational")
+        COLLEGE = "college", _("junior college")
+        BACHELOR = "bachelor", _("bachelor")
+        POSTGRADUATE = "postgraduate", _("postgraduate")
+
+    class EmploymentForm(models.TextChoices):
+        STANDARD = "standard", _("employee")
+        GIG = "gig", _("new forms of employment")  # 新就业形态劳动者
+
+    class Platform(models.TextChoices):
+        COURIER = "courier", _("courier")  # 快递员
+        FOOD_DELIVERY = "food_delivery", _("food-delivery rider")  # 外卖骑手
+        RIDE_HAILING = "ride_hailing", _("ride-hailing driver")  # 网约车司机
+        TRUCK = "truck", _("truck driver")  # 货车司机
+        DOMESTIC = "domestic", _("domestic service")  # 家政服务
+        OTHER = "other", _("other platform work")
+
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=200, editable=False)
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, editable=False)
+    id_number_encrypted = models.BinaryField(editable=False)
+    id_number_index = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("ID-card number"), max_length=18, editable=False)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, editable=False)
+    birth_date = models.DateField(_("birth date"), editable=False)
+    phone_encrypted = models.BinaryField(null=True, editable=False)
+    phone_index = models.CharField(max_length=64, blank=True, editable=False)
+    phone_masked = models.CharField(_("mobile phone"), max_length=20, blank=True, editable=False)
+    household_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("household-register region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    residence_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("residence region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    education = models.CharField(
+        _("education"), max_length=12, choices=Education.choices, blank=True
+    )
+    employment_form = models.CharField(
+        _("employment form"),
+        max_length=10,
+        choices=EmploymentForm.choices,
+        default=EmploymentForm.STANDARD,
+    )
+    platform = models.CharField(
+        _("platform work"), max_length=15, choices=Platform.choices, blank=True
+    )
+    employer = models.ForeignKey(
+        "unions.Employer",
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workers",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            # One person per phone number: a clash is released by the county's administrator.
+            models.UniqueConstraint(
+                fields=["phone_index"], condition=~Q(phone_index=""), name="person_phone_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(employment_form="gig", platform__gt="")
+                | Q(employment_form="standard", platform=""),
+                name="person_platform_only_for_gig_work",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["name"], name="person_name"),
+            models.Index(fields=["name_initials"], name="person_initials"),
+            models.Index(fields=["name_pinyin"], name="person_pinyin"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    scope_paths = ("union__path",)
+
+    def current(self):
+        return self.filter(status__in=Membership.CURRENT)
+
+
+class Membership(models.Model):
+    """A person's membership of one union (会员), from joining to its end."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")  # 在会
+        RETAINED = "retained", _("membership retained")  # 保留会籍: retired or unemployed
+        TRANSFERRED = "transferred", _("transferred out")  # 已转出: history of a transfer
+        LEFT = "left", _("left")
+        DECEASED = "deceased", _("deceased")
+
+    CURRENT = (Status.ACTIVE, Status.RETAINED)
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    union = models.ForeignKey(
+        "unions.TradeUnion",
+        verbose_name=_("union"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    member_number = models.CharField(_("member number"), max_length=24, unique=True)
+    joined_on = models.DateField(_("join date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    card_number = models.CharField(_("member service card number"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=["active", "retained"]),
+                name="membership_one_current_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "retained"], ended_on__isnull=True)
+                | (~Q(status__in=["active", "retained"]) & Q(ended_on__isnull=False)),
+                name="membership_end_matches_status",
+            ),
+        ]
+        indexes = [models.Index(fields=["union", "status"], name="membership_union_status")]
+
+    def __str__(self):
+        return f"{self.person} · {self.union}"
+
+
+class Reveal(models.Model):
+    """One look at a whole ID-card or phone number: who, whose, when and why (PIPL)."""
+
+    class Field(models.TextChoices):
+        ID_NUMBER = "id_number", _("ID-card number")
+        PHONE = "phone", _("mobile phone")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="reveals"
+    )
+    field = models.CharField(_("number"), max_length=10, choices=Field.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("number revealed")
+        verbose_name_plural = _("numbers revealed")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.person}"
