@@ -185,6 +185,17 @@ class Membership(models.Model):
         return f"{self.person} · {self.union}"
 
 
+class MemberNumberCounter(models.Model):
+    """The last member number issued in a county: numbers are the county's division code
+    followed by ten digits (5101040000000123), unique nationwide, never reused."""
+
+    prefix = models.CharField(max_length=6, primary_key=True)
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.prefix}: {self.last}"
+
+
 class Reveal(models.Model):
     """One look at a whole ID-card or phone number: who, whose, when and why (PIPL)."""
 
