@@ -185,6 +185,114 @@ class Membership(models.Model):
         return f"{self.person} · {self.union}"
 
 
+class JoinApplicationQuerySet(ScopedQuerySet):
+    scope_paths = ("union__path",)
+
+
+class JoinApplication(models.Model):
+    """An application to join (入会申请): from the worker's phone, the API, or entered by
+    staff on a worker's behalf. The receiving union reviews it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    class Channel(models.TextChoices):
+        SELF = "self", _("by the worker")  # public page, mini-program, app
+        STAFF = "staff", _("entered by union staff")
+
+    number = models.CharField(_("application number"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    id_number_encrypted = models.BinaryField(editable=False)
+    id_number_index = models.CharField(max_length=64, editable=False)
+    id_number_masked = models.CharField(_("ID-card number"), max_length=18, editable=False)
+    phone_encrypted = models.BinaryField(editable=False)
+    phone_index = models.CharField(max_length=64, editable=False)
+    phone_masked = models.CharField(_("mobile phone"), max_length=20, editable=False)
+    employment_form = models.CharField(
+        _("employment form"), max_length=10, choices=Person.EmploymentForm.choices
+    )
+    platform = models.CharField(
+        _("platform work"), max_length=15, choices=Person.Platform.choices, blank=True
+    )
+    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    household_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("household-register region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    residence_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("residence region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    union = models.ForeignKey(
+        "unions.TradeUnion",
+        verbose_name=_("union applied to"),
+        on_delete=models.PROTECT,
+        related_name="join_applications",
+    )
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # PIPL art. 29: the worker's separate consent, with the version of the text they saw.
+    consent_version = models.CharField(_("consent text version"), max_length=20)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    membership = models.OneToOneField(
+        "Membership",
+        verbose_name=_("membership"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
+
+    objects = JoinApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("join application")
+        verbose_name_plural = _("join applications")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # Two submissions of one person at once: the second meets this and is told why.
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=Q(status="pending"),
+                name="join_one_pending_per_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["union", "status"], name="join_union_status")]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+
 class MemberNumberCounter(models.Model):
     """The last member number issued in a county: numbers are the county's division code
     followed by ten digits (5101040000000123), unique nationwide, never reused."""

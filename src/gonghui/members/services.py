@@ -1,13 +1,16 @@
 """Changes to persons and memberships; every path (web, API, CLI, import) comes here.
 
-This first part keeps persons: creating one from what a user typed (ID number
-checked, encrypted, indexed, masked) and revealing a whole number with its log.
+Persons: creating one from what a user typed (ID number checked, encrypted, indexed,
+masked) and revealing a whole number with its log. Joining: applications from the
+worker's phone or from staff, their review, and the membership an approval creates.
 """
 
 import re
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto
@@ -24,8 +27,10 @@ from gonghui.core.pinyin import name_pinyin
 from gonghui.core.scope import require_editor, require_visible
 from gonghui.core.text import clean_text, compact_code
 from gonghui.core.validation import Errors
-from gonghui.members.models import Person, Reveal
+from gonghui.members.models import JoinApplication, Membership, Person, Reveal
+from gonghui.members.numbers import county_prefix, issue_member_numbers
 from gonghui.regions.models import Region
+from gonghui.unions.models import TradeUnion
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 PERSON_AUDIT_FIELDS = (
@@ -167,3 +172,238 @@ def reveal(actor, person, field, reason):
         user=actor, person=person, field=field, reason=reason, request_id=ctx.request_id, ip=ctx.ip
     )
     return crypto.decrypt(blob) if blob else ""
+
+
+# --- joining (一键入会) ---------------------------------------------------------------
+
+CONSENT_VERSION = "2026-11"  # the personal-information consent text shown on the join page
+RECEIVING_KINDS = {"grassroots", "joint", "gig_pool", "sector", "area", "township"}
+
+
+def _receiving_union(data, values, errors):
+    """The union an application goes to: named by code, or the county pool union of the
+    worker's household-register or residence region (新就业形态劳动者工会)."""
+    code = compact_code(data.get("union"))
+    if code:
+        union = TradeUnion.objects.active().filter(code=code).first()
+        if union is None:
+            errors.add("union", _("No active union with code %(code)s.") % {"code": code})
+        elif union.kind not in RECEIVING_KINDS:
+            errors.add(
+                "union", _("%(name)s does not take members directly.") % {"name": union.name}
+            )
+            union = None
+        return union
+    region = compact_code(data.get("region"))
+    if not region:
+        errors.add("union", _("Name the union to join, or give a region for its pool union."))
+        return None
+    pools = TradeUnion.objects.active().filter(
+        kind=TradeUnion.Kind.GIG_POOL, region__code__startswith=region[:6]
+    )
+    union = pools.order_by("code").first()
+    if union is None:
+        errors.add(
+            "region", _("No new-forms-of-employment union serves %(code)s yet.") % {"code": region}
+        )
+    return union
+
+
+def _current_membership(id_number):
+    return (
+        Membership.objects.current()
+        .filter(person__id_number_index=crypto.blind_index(id_number))
+        .select_related("union")
+        .first()
+    )
+
+
+def _application_number():
+    """SQ + date + six random digits: short enough to read out on the phone."""
+    today = timezone.localdate().strftime("%Y%m%d")
+    while True:
+        number = f"SQ{today}{secrets.randbelow(10**6):06d}"
+        if not JoinApplication.objects.filter(number=number).exists():
+            return number
+
+
+@transaction.atomic
+def submit_application(data, actor=None, consent=False):
+    """Take a join application from a worker (actor None) or from staff on their behalf.
+
+    Refused: an invalid ID, a person who is already a member (told where, masked), a
+    phone held by another person, a second application while one is approved. A pending
+    application of the same person is replaced by the new one (resubmission).
+    """
+    if actor is not None:
+        require_editor(actor)
+    errors = Errors()
+    values = person_values(data, errors)
+    if not consent and actor is None:
+        errors.add("consent", _("Agree to the processing of your personal information first."))
+    union = _receiving_union(data, values, errors)
+    if (
+        actor is not None
+        and union is not None
+        and not (TradeUnion.objects.visible_to(actor).filter(pk=union.pk).exists())
+    ):
+        errors.add("union", _("No union with code %(code)s in your scope.") % {"code": union.code})
+    errors.raise_if_any()
+    number = values["id_number"]
+    held = _current_membership(number)
+    if held is not None:
+        errors.add(
+            "id_number",
+            _("%(id)s is already a member of %(union)s (member number %(member)s).")
+            % {
+                "id": mask_id(number),
+                "union": held.union.name,
+                "member": f"{held.member_number[:6]}******{held.member_number[-4:]}",
+            },
+        )
+    phone = values["phone"]
+    if not phone:
+        errors.add("phone", _("This field is required."))
+    elif (
+        Person.objects.filter(phone_index=crypto.blind_index(phone))
+        .exclude(id_number_index=crypto.blind_index(number))
+        .exists()
+    ):
+        errors.add(
+            "phone",
+            _(
+                "This mobile number belongs to another person; "
+                "the county's administrator can release it."
+            ),
+        )
+    errors.raise_if_any()
+    index = crypto.blind_index(number)
+    pending = JoinApplication.objects.select_for_update().filter(
+        id_number_index=index, status=JoinApplication.Status.PENDING
+    )
+    existing = pending.first()
+    application = existing or JoinApplication(number=_application_number())
+    application.name = values["name"]
+    application.id_number_encrypted = crypto.encrypt(number)
+    application.id_number_index = index
+    application.id_number_masked = mask_id(number)
+    application.phone_encrypted = crypto.encrypt(phone)
+    application.phone_index = crypto.blind_index(phone)
+    application.phone_masked = mask_phone(phone)
+    for field in ("employment_form", "platform", "household_region", "residence_region"):
+        setattr(application, field, values[field])
+    application.employer_name = clean_text(data.get("employer_name"))[:200]
+    application.union = union
+    application.channel = JoinApplication.Channel.STAFF if actor else JoinApplication.Channel.SELF
+    application.entered_by = actor
+    application.consent_version = CONSENT_VERSION
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # The same person's other submission won the race a moment ago.
+        errors.add("id_number", _("An application for this ID number is already being submitted."))
+        errors.raise_if_any()
+    audit.record(
+        AuditEvent.Action.UPDATE if existing else AuditEvent.Action.CREATE,
+        application,
+        actor=actor,
+        actor_name=None if actor else _("applicant"),
+    )
+    return application
+
+
+def _decide(actor, application):
+    require_editor(actor)
+    application = require_visible(
+        actor, JoinApplication.objects.select_for_update().get(pk=application.pk)
+    )
+    if application.status != JoinApplication.Status.PENDING:
+        raise ValidationError(
+            {
+                "status": _("This application was already %(status)s.")
+                % {"status": application.get_status_display()}
+            }
+        )
+    return application
+
+
+@transaction.atomic
+def approve_application(actor, application):
+    """Approve: the person (found or created), membership and member number in one go."""
+    application = _decide(actor, application)
+    number = crypto.decrypt(application.id_number_encrypted)
+    held = _current_membership(number)
+    if held is not None:
+        raise ValidationError(
+            {"id_number": _("Already a member of %(union)s.") % {"union": held.union.name}}
+        )
+    person = find_person(number)
+    if person is None:
+        values = {
+            "name": application.name,
+            "id_number": number,
+            "phone": crypto.decrypt(application.phone_encrypted),
+            "education": "",
+            **{f: getattr(application, f) for f in (
+                "employment_form", "platform", "household_region", "residence_region")},
+        }  # fmt: skip
+        person = build_person(values)
+        person.save()
+        changes = audit.diff({}, audit.snapshot(person, PERSON_AUDIT_FIELDS))
+        audit.record(AuditEvent.Action.CREATE, person, actor=actor, changes=changes)
+    [member_number] = issue_member_numbers(county_prefix(application.union))
+    membership = Membership.objects.create(
+        person=person,
+        union=application.union,
+        member_number=member_number,
+        joined_on=timezone.localdate(),
+    )
+    application.status = JoinApplication.Status.APPROVED
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.membership = membership
+    application.save()
+    audit.record(
+        AuditEvent.Action.CREATE,
+        membership,
+        actor=actor,
+        changes={"member_number": ["", member_number]},
+    )
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        application,
+        actor=actor,
+        changes={"status": ["pending", "approved"]},
+    )
+    return application
+
+
+@transaction.atomic
+def reject_application(actor, application, reason):
+    application = _decide(actor, application)
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Tell the applicant why (they will see it).")})
+    application.status = JoinApplication.Status.REJECTED
+    application.reason = reason[:200]
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.save()
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        application,
+        actor=actor,
+        changes={"status": ["pending", "rejected"]},
+        note=reason,
+    )
+    return application
+
+
+def application_status(number, phone_last4):
+    """What an applicant may see of their application: found by its number and the last
+    four digits of the phone they gave, or None (no hint which of the two was wrong)."""
+    application = JoinApplication.objects.filter(number=compact_code(number)).first()
+    if application is None or application.phone_masked[-4:] != compact_code(phone_last4):
+        return None
+    return application

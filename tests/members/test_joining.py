@@ -1,0 +1,156 @@
+"""一键入会 through the services: submit, resubmit, review, and every refusal."""
+
+import pytest
+from conftest import add_union, counts
+from django.core.exceptions import ValidationError
+from stdnum.cn import ric
+
+from gonghui.core.scope import OutOfScope
+from gonghui.members import services
+from gonghui.members.models import JoinApplication, Membership, Person
+from gonghui.unions.models import TradeUnion
+
+pytestmark = pytest.mark.django_db
+
+
+def make_id(prefix="510104", birth="19920308", seq="231"):
+    body = prefix + birth + seq
+    return body + ric.calc_check_digit(body + "0")
+
+
+def application(**extra):
+    return {"name": "曾小凡", "id_number": make_id(), "phone": "13912345678",
+            "employment_form": "standard", "union": "5101040101", **extra}  # fmt: skip
+
+
+def state():
+    return (
+        counts(),
+        Person.objects.count(),
+        Membership.objects.count(),
+        (JoinApplication.objects.count()),
+    )
+
+
+@pytest.fixture
+def pool(tree, root_admin):
+    return add_union(
+        root_admin, "5101040001", "锦江区新就业形态劳动者工会", TradeUnion.Kind.GIG_POOL,
+        "510104", tree.county,
+    )  # fmt: skip
+
+
+def test_a_worker_applies_and_jiceng_approves(tree):
+    app = services.submit_application(application(), consent=True)
+    assert app.status == "pending" and app.channel == "self" and app.union == tree.grassroots
+    assert app.consent_version == services.CONSENT_VERSION
+    assert app.id_number_masked.startswith("510104********")
+    approved = services.approve_application(tree.jiceng, app)
+    membership = approved.membership
+    assert membership.union == tree.grassroots and membership.status == "active"
+    assert membership.member_number == "5101040000000001"
+    assert membership.person.id_number_masked == app.id_number_masked
+    assert services.application_status(app.number, "5678").status == "approved"
+
+
+def test_a_gig_worker_goes_to_the_county_pool_union(tree, pool):
+    data = application(employment_form="gig", platform="food_delivery", union="", region="510104")
+    app = services.submit_application(data, consent=True)
+    assert app.union == pool
+
+
+def test_consent_is_required_from_the_worker(tree):
+    before = state()
+    with pytest.raises(ValidationError) as e:
+        services.submit_application(application())
+    assert "consent" in e.value.message_dict
+    assert state() == before
+
+
+def test_an_existing_member_is_told_where(tree):
+    services.approve_application(
+        tree.jiceng, services.submit_application(application(), consent=True)
+    )
+    before = state()
+    with pytest.raises(ValidationError) as e:
+        services.submit_application(application(union="5101050101"), consent=True)
+    message = e.value.message_dict["id_number"][0]
+    assert "成都春熙百货有限公司工会" in message and "510104********" in message
+    assert make_id() not in message  # masked, never whole
+    assert state() == before
+
+
+def test_resubmitting_a_pending_application_replaces_it(tree):
+    first = services.submit_application(application(), consent=True)
+    second = services.submit_application(application(name="曾晓凡"), consent=True)
+    assert second.pk == first.pk and second.number == first.number
+    assert JoinApplication.objects.get().name == "曾晓凡"
+
+
+def test_a_rejected_applicant_may_apply_again(tree):
+    first = services.submit_application(application(), consent=True)
+    services.reject_application(tree.jiceng, first, "单位信息不符")
+    assert services.application_status(first.number, "5678").reason == "单位信息不符"
+    again = services.submit_application(application(), consent=True)
+    assert again.pk != first.pk and again.status == "pending"
+
+
+def test_approving_twice_is_refused(tree):
+    app = services.submit_application(application(), consent=True)
+    services.approve_application(tree.jiceng, app)
+    before = state()
+    with pytest.raises(ValidationError) as e:
+        services.approve_application(tree.jiceng, app)
+    assert "status" in e.value.message_dict
+    assert state() == before
+
+
+def test_approving_outside_the_receiving_unions_scope_is_404(tree):
+    app = services.submit_application(application(), consent=True)
+    before = state()
+    with pytest.raises(OutOfScope):
+        services.approve_application(tree.other, app)
+    assert state() == before
+    assert JoinApplication.objects.get().status == "pending"
+
+
+def test_a_phone_of_another_person_is_a_conflict(tree):
+    services.approve_application(
+        tree.jiceng, services.submit_application(application(), consent=True)
+    )
+    before = state()
+    with pytest.raises(ValidationError) as e:
+        services.submit_application(
+            application(id_number=make_id(seq="452"), name="单一"), consent=True
+        )
+    assert list(e.value.message_dict) == ["phone"]
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("id_number", "5.10104E+17"), ("union", "NOPE0000"), ("union", "5101040000"),
+     ("phone", "12345")],
+)  # fmt: skip
+def test_bad_applications_name_the_field(tree, field, value):
+    before = state()
+    with pytest.raises(ValidationError) as e:
+        services.submit_application(application(**{field: value}), consent=True)
+    assert field in e.value.message_dict
+    assert state() == before
+
+
+def test_status_needs_the_right_phone_digits(tree):
+    app = services.submit_application(application(), consent=True)
+    assert services.application_status(app.number, "0000") is None
+    assert services.application_status("SQ000", "5678") is None
+    assert services.application_status(app.number.lower(), "5678") == app
+
+
+def test_staff_enter_applications_only_for_their_scope(tree):
+    app = services.submit_application(application(), actor=tree.xian)
+    assert app.channel == "staff" and app.entered_by == tree.xian
+    with pytest.raises(ValidationError) as e:
+        services.submit_application(application(id_number=make_id(seq="553"),
+                                                phone="13700000000"), actor=tree.other)  # fmt: skip
+    assert "union" in e.value.message_dict
