@@ -37,6 +37,14 @@ def plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Fixture users' passwords hash in microseconds instead of half a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -153,6 +153,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gonghui.core.api_errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Per client address; counted per server process (no shared cache is assumed).
+    "DEFAULT_THROTTLE_RATES": {"join": os.environ.get("GONGHUI_JOIN_RATE", "30/hour")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gonghui API",

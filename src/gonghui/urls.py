@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from gonghui.accounts import api as accounts_api
+from gonghui.members.api import JoinApplicationViewSet
 from gonghui.regions.api import RegionViewSet
 from gonghui.unions.api import EmployerViewSet, UnionViewSet
 
@@ -12,6 +13,7 @@ router.include_format_suffixes = False  # JSON only; no .json variants of every 
 router.register("regions", RegionViewSet, basename="region")
 router.register("unions", UnionViewSet, basename="union")
 router.register("employers", EmployerViewSet, basename="employer")
+router.register("join-applications", JoinApplicationViewSet, basename="join-application")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),

@@ -50,7 +50,7 @@ class Person(models.Model):
         OTHER = "other", _("other platform work")
 
     name = models.CharField(_("name"), max_length=50)
-    name_pinyin = models.CharField(_("name in pinyin"), max_length=200, editable=False)
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=400, editable=False)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, editable=False)
     id_number_encrypted = models.BinaryField(editable=False)
     id_number_index = models.CharField(max_length=64, unique=True, editable=False)
@@ -117,8 +117,13 @@ class Person(models.Model):
         ]
         indexes = [
             models.Index(fields=["name"], name="person_name"),
-            models.Index(fields=["name_initials"], name="person_initials"),
-            models.Index(fields=["name_pinyin"], name="person_pinyin"),
+            # Prefix searches (zsf → 张三丰) on PostgreSQL need the pattern operator class.
+            models.Index(
+                fields=["name_initials"], name="person_initials", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_pinyin"], name="person_pinyin", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self):

@@ -1,0 +1,130 @@
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from gonghui.core.api import ScopedPermission
+from gonghui.members import services
+from gonghui.members.models import JoinApplication
+
+
+class JoinThrottle(AnonRateThrottle):
+    """Anonymous join submissions and status checks, limited per client address."""
+
+    scope = "join"
+
+
+class JoinApplicationSerializer(serializers.ModelSerializer):
+    union = serializers.CharField(source="union.code")
+    union_name = serializers.CharField(source="union.name")
+    status_display = serializers.CharField(source="get_status_display")
+    member_number = serializers.CharField(source="membership.member_number", default=None)
+
+    class Meta:
+        model = JoinApplication
+        fields = [
+            "id", "number", "name", "id_number_masked", "phone_masked", "employment_form",
+            "platform", "employer_name", "union", "union_name", "channel", "status",
+            "status_display", "reason", "submitted_at", "decided_at", "member_number",
+        ]  # fmt: skip
+
+
+class ApplicantView(serializers.ModelSerializer):
+    """What an applicant sees of their own application: no numbers, masked or whole."""
+
+    union_name = serializers.CharField(source="union.name")
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = JoinApplication
+        fields = ["number", "name", "union_name", "status", "status_display", "reason"]
+
+
+class JoinApplicationInput(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField()
+    phone = serializers.CharField()
+    employment_form = serializers.CharField(required=False, default="standard")
+    platform = serializers.CharField(required=False, allow_blank=True, default="")
+    employer_name = serializers.CharField(required=False, allow_blank=True, default="")
+    union = serializers.CharField(required=False, allow_blank=True, help_text="union code")
+    region = serializers.CharField(
+        required=False, allow_blank=True, help_text="division code, for the county pool union"
+    )
+    household_region = serializers.CharField(required=False, allow_blank=True)
+    residence_region = serializers.CharField(required=False, allow_blank=True)
+    consent = serializers.BooleanField(
+        required=False, default=False, help_text="the worker agrees to the processing"
+    )
+
+
+class RejectInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class JoinApplicationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Join applications (入会申请). Anyone may submit (POST) and check a status; staff
+    see and review the applications to unions in their subtree."""
+
+    serializer_class = JoinApplicationSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return JoinApplication.objects.visible_to(self.request.user).select_related(
+            "union", "membership"
+        )
+
+    def get_permissions(self):
+        if self.action in ("create", "status"):
+            return [AllowAny()]
+        return [ScopedPermission()]
+
+    def get_throttles(self):
+        if self.action in ("create", "status") and not self.request.user.is_authenticated:
+            return [JoinThrottle()]
+        return []
+
+    @extend_schema(request=JoinApplicationInput, responses={201: ApplicantView})
+    def create(self, request):
+        serializer = JoinApplicationInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        consent = data.pop("consent")
+        actor = request.user if request.user.is_authenticated else None
+        application = services.submit_application(data, actor=actor, consent=consent)
+        return Response(ApplicantView(application).data, status=201)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("number", str), OpenApiParameter("phone_last4", str)],
+        responses=ApplicantView,
+    )
+    @action(detail=False)
+    def status(self, request):
+        """An applicant's own check: the application number and the phone's last four digits."""
+        application = services.application_status(
+            request.query_params.get("number", ""), request.query_params.get("phone_last4", "")
+        )
+        if application is None:
+            raise Http404
+        return Response(ApplicantView(application).data)
+
+    @extend_schema(request=None, responses=JoinApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        application = services.approve_application(request.user, self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
+
+    @extend_schema(request=RejectInput, responses=JoinApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        serializer = RejectInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = services.reject_application(
+            request.user, self.get_object(), serializer.validated_data["reason"]
+        )
+        return Response(self.get_serializer(application).data)
