@@ -9,7 +9,9 @@ from conftest import add_union
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from stdnum.cn import ric
 
+from gonghui.members import services as member_services
 from gonghui.unions import services
 from gonghui.unions.models import TradeUnion
 
@@ -22,7 +24,15 @@ PAGES = [
     "/employers/",
     "/unions/",
     "/",
+    "/api/v1/persons/",
+    "/api/v1/memberships/",
+    "/api/v1/join-applications/",
 ]
+
+
+def id_number(i):
+    body = f"51010419900101{i:03d}"
+    return body + ric.calc_check_digit(body + "0")
 
 
 def grow(tree, admin, n, start):
@@ -31,6 +41,13 @@ def grow(tree, admin, n, start):
             admin, f"51010409{i:02d}", f"测试{i}号工会", TradeUnion.Kind.GRASSROOTS, "510104",
             tree.county,
         )  # fmt: skip
+        application = member_services.submit_application(
+            {"name": f"测试{i}", "id_number": id_number(i), "phone": f"139000000{i:02d}",
+             "union": union.code},
+            consent=True,
+        )  # fmt: skip
+        if i % 2:  # half approved, half still pending
+            member_services.approve_application(admin, application)
         services.create_employer(
             admin,
             {"name": f"测试{i}号公司", "region": "510104", "industry": "C", "employee_count": 30,

@@ -9,14 +9,25 @@ import re
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from stdnum.cn import ric
 
 from gonghui.accounts.models import User
 from gonghui.core.models import AuditEvent
+from gonghui.members import services as member_services
+from gonghui.members.models import JoinApplication, Membership, Person
 from gonghui.unions import services
 from gonghui.unions.models import Employer, TradeUnion
 
 SKIP = {"logout"}
-MODELS = (TradeUnion, Employer, User)  # would end the session the walk runs in
+MODELS = (TradeUnion, Employer, User, Person, Membership, JoinApplication)
+
+
+def _id(seq):
+    body = "510105" + "19880808" + seq
+    return body + ric.calc_check_digit(body + "0")
+
+
+SIBLING_ID, SIBLING_ID_2 = _id("111"), _id("222")  # would end the session the walk runs in
 
 
 def routes(resolver=None, namespace=""):
@@ -56,8 +67,22 @@ def branches(tree, root_admin):
         {"name": "青羊区乙方精密铸造有限公司", "region": "510105", "industry": "C",
          "local_union": tree.sibling.code, "covering_union": tree.sibling_grassroots.code},
     )  # fmt: skip
-    others = [tree.sibling, tree.sibling_grassroots, theirs, tree.other]
+    member = member_services.submit_application(
+        {"name": "乙方会员甲", "id_number": SIBLING_ID, "phone": "13600000001",
+         "union": tree.sibling_grassroots.code},
+        consent=True,
+    )  # fmt: skip
+    member = member_services.approve_application(root_admin, member).membership
+    applicant = member_services.submit_application(
+        {"name": "乙方申请人乙", "id_number": SIBLING_ID_2, "phone": "13600000002",
+         "union": tree.sibling_grassroots.code},
+        consent=True,
+    )  # fmt: skip
+    others = [tree.sibling, tree.sibling_grassroots, theirs, tree.other, member, member.person]
+    others += [applicant]
     markers = [tree.sibling.name, tree.sibling_grassroots.name, theirs.name, tree.other.last_name]
+    markers += ["乙方会员甲", "乙方申请人乙", member.member_number, applicant.number]
+    markers += [member.person.id_number_masked, applicant.id_number_masked]
     markers += [tree.sibling.code, tree.sibling_grassroots.code]
     return mine, others, markers
 

@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from gonghui.accounts import api as accounts_api
-from gonghui.members.api import JoinApplicationViewSet
+from gonghui.members.api import JoinApplicationViewSet, MembershipViewSet, PersonViewSet
 from gonghui.regions.api import RegionViewSet
 from gonghui.unions.api import EmployerViewSet, UnionViewSet
 
@@ -14,6 +14,8 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("unions", UnionViewSet, basename="union")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("join-applications", JoinApplicationViewSet, basename="join-application")
+router.register("persons", PersonViewSet, basename="person")
+router.register("memberships", MembershipViewSet, basename="membership")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),

@@ -1,5 +1,5 @@
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -8,7 +8,8 @@ from rest_framework.throttling import AnonRateThrottle
 
 from gonghui.core.api import ScopedPermission
 from gonghui.members import services
-from gonghui.members.models import JoinApplication
+from gonghui.members.filters import MembershipFilter, PersonFilter
+from gonghui.members.models import JoinApplication, Membership, Person, Reveal
 
 
 class JoinThrottle(AnonRateThrottle):
@@ -128,3 +129,70 @@ class JoinApplicationViewSet(
             request.user, self.get_object(), serializer.validated_data["reason"]
         )
         return Response(self.get_serializer(application).data)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person as every user sees them: numbers masked (reveal/ shows one whole)."""
+
+    employer = serializers.CharField(source="employer.name", default=None)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "name", "name_pinyin", "id_number_masked", "sex", "birth_date",
+            "phone_masked", "household_region", "residence_region", "education",
+            "employment_form", "platform", "employer", "created_at",
+        ]  # fmt: skip
+
+
+class RevealInput(serializers.Serializer):
+    field = serializers.ChoiceField(choices=Reveal.Field.choices, default="id_number")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    """Persons with a membership in the caller's subtree; `q` finds by ID number (exact),
+    mobile, pinyin or initials (zsf), or name."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return Person.objects.visible_to(self.request.user).select_related("employer")
+
+    @extend_schema(
+        request=RevealInput,
+        responses=inline_serializer("Revealed", {"value": serializers.CharField()}),
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """One whole number, for a user with the permission, with a reason; logged."""
+        serializer = RevealInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        value = services.reveal(request.user, self.get_object(), **serializer.validated_data)
+        return Response({"value": value})
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name")
+    id_number_masked = serializers.CharField(source="person.id_number_masked")
+    union = serializers.CharField(source="union.code")
+    union_name = serializers.CharField(source="union.name")
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id", "member_number", "person", "person_name", "id_number_masked", "union",
+            "union_name", "joined_on", "status", "status_display", "ended_on", "card_number",
+        ]  # fmt: skip
+
+
+class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+    """Memberships of unions in the caller's subtree, with their history of statuses."""
+
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+
+    def get_queryset(self):
+        return Membership.objects.visible_to(self.request.user).select_related("person", "union")
