@@ -22,7 +22,7 @@ def pool_region_choices():
 class JoinForm(ServiceForm):
     """一键入会: what a worker fills in on their phone."""
 
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=_("real name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID-card number"), widget=forms.TextInput(attrs={"autocomplete": "off"})
     )

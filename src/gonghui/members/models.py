@@ -49,7 +49,7 @@ class Person(models.Model):
         DOMESTIC = "domestic", _("domestic service")  # 家政服务
         OTHER = "other", _("other platform work")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("real name"), max_length=50)
     name_pinyin = models.CharField(_("name in pinyin"), max_length=400, editable=False)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, editable=False)
     id_number_encrypted = models.BinaryField(editable=False)
@@ -208,7 +208,7 @@ class JoinApplication(models.Model):
         STAFF = "staff", _("entered by union staff")
 
     number = models.CharField(_("application number"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("real name"), max_length=50)
     id_number_encrypted = models.BinaryField(editable=False)
     id_number_index = models.CharField(max_length=64, editable=False)
     id_number_masked = models.CharField(_("ID-card number"), max_length=18, editable=False)
