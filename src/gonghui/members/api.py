@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from gonghui.core.api import ScopedPermission
+from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.members import services
 from gonghui.members.filters import MembershipFilter, PersonFilter
 from gonghui.members.models import JoinApplication, Membership, Person, Reveal
@@ -188,6 +189,12 @@ class MembershipSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class StatusInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Membership.Status.choices)
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
     """Memberships of unions in the caller's subtree, with their history of statuses."""
 
@@ -196,3 +203,19 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Membership.objects.visible_to(self.request.user).select_related("person", "union")
+
+    @extend_schema(request=StatusInput, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        """retained (保留会籍), active again, left or deceased, from a date (default today)."""
+        serializer = StatusInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.change_membership_status(
+            request.user, self.get_object(), **serializer.validated_data
+        )
+        return Response(self.get_serializer(membership).data)
+
+    @extend_schema(responses=AuditEventSerializer(many=True))
+    @action(detail=True)
+    def history(self, request, pk=None):
+        return Response(AuditEventSerializer(timeline(self.get_object()), many=True).data)

@@ -407,3 +407,59 @@ def application_status(number, phone_last4):
     if application is None or application.phone_masked[-4:] != compact_code(phone_last4):
         return None
     return application
+
+
+# --- a membership's life: retained, left, deceased --------------------------------------
+
+# From a status, the statuses a membership may move to by this service (transfers have theirs).
+NEXT_STATUS = {
+    Membership.Status.ACTIVE: {
+        Membership.Status.RETAINED,
+        Membership.Status.LEFT,
+        Membership.Status.DECEASED,
+    },
+    Membership.Status.RETAINED: {
+        Membership.Status.ACTIVE,
+        Membership.Status.LEFT,
+        Membership.Status.DECEASED,
+    },
+}
+
+
+@transaction.atomic
+def change_membership_status(actor, membership, status, on=None, note=""):
+    """Keep membership on retirement or unemployment (保留会籍), take it up again, or end
+    it (left, deceased). An ended membership stays, with its dates, for past figures."""
+    require_editor(actor)
+    membership = require_visible(
+        actor, Membership.objects.select_for_update().get(pk=membership.pk)
+    )
+    errors = Errors()
+    allowed = NEXT_STATUS.get(membership.status, set())
+    if status not in allowed:
+        errors.add(
+            "status",
+            _("A membership that is %(now)s cannot become %(next)s.")
+            % {
+                "now": membership.get_status_display(),
+                "next": dict(Membership.Status.choices).get(status, status),
+            },
+        )
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        errors.add("on", _("The date cannot be in the future."))
+    elif on < membership.joined_on:
+        errors.add("on", _("The date cannot be before the join date."))
+    errors.raise_if_any()
+    before = audit.snapshot(membership, ("status", "ended_on"))
+    membership.status = status
+    membership.ended_on = None if status in Membership.CURRENT else on
+    membership.save(update_fields=["status", "ended_on"])
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        membership,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(membership, ("status", "ended_on"))),
+        note=clean_text(note),
+    )
+    return membership
