@@ -4,7 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from gonghui.accounts import api as accounts_api
-from gonghui.members.api import JoinApplicationViewSet, MembershipViewSet, PersonViewSet
+from gonghui.members.api import (
+    JoinApplicationViewSet,
+    MembershipViewSet,
+    PersonViewSet,
+    TransferViewSet,
+)
 from gonghui.regions.api import RegionViewSet
 from gonghui.unions.api import EmployerViewSet, UnionViewSet
 
@@ -16,6 +21,7 @@ router.register("employers", EmployerViewSet, basename="employer")
 router.register("join-applications", JoinApplicationViewSet, basename="join-application")
 router.register("persons", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("transfers", TransferViewSet, basename="transfer")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),

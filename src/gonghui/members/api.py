@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -10,7 +11,7 @@ from gonghui.core.api import ScopedPermission
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.members import services
 from gonghui.members.filters import MembershipFilter, PersonFilter
-from gonghui.members.models import JoinApplication, Membership, Person, Reveal
+from gonghui.members.models import JoinApplication, Membership, Person, Reveal, Transfer
 
 
 class JoinThrottle(AnonRateThrottle):
@@ -219,3 +220,77 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def history(self, request, pk=None):
         return Response(AuditEventSerializer(timeline(self.get_object()), many=True).data)
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="membership.person.name")
+    id_number_masked = serializers.CharField(source="membership.person.id_number_masked")
+    from_union = serializers.CharField(source="from_union.code")
+    from_union_name = serializers.CharField(source="from_union.name")
+    to_union = serializers.CharField(source="to_union.code")
+    to_union_name = serializers.CharField(source="to_union.name")
+    status_display = serializers.CharField(source="get_status_display")
+    new_member_number = serializers.CharField(source="new_membership.member_number", default=None)
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "id", "membership", "person_name", "id_number_masked", "from_union",
+            "from_union_name", "to_union", "to_union_name", "status", "status_display", "note",
+            "reason", "requested_at", "released_at", "received_at", "new_member_number",
+        ]  # fmt: skip
+
+
+class TransferInput(serializers.Serializer):
+    membership = serializers.IntegerField()
+    to_union = serializers.CharField(help_text="code of the receiving union")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Transfers out of and into the caller's subtree (会员关系接转): the old union releases
+    (release/), the new one receives (receive/); either may reject/ with a reason."""
+
+    serializer_class = TransferSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return Transfer.objects.visible_to(self.request.user).select_related(
+            "membership__person", "from_union", "to_union", "new_membership"
+        )
+
+    def respond(self, transfer, status=200):
+        return Response(self.get_serializer(self.get_queryset().get(pk=transfer.pk)).data, status)
+
+    @extend_schema(request=TransferInput, responses={201: TransferSerializer})
+    def create(self, request):
+        serializer = TransferInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        membership = get_object_or_404(
+            Membership.objects.visible_to(request.user), pk=data["membership"]
+        )
+        transfer = services.request_transfer(
+            request.user, membership, data["to_union"], data["note"]
+        )
+        return self.respond(transfer, 201)
+
+    @extend_schema(request=None, responses=TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        return self.respond(services.release_transfer(request.user, self.get_object()))
+
+    @extend_schema(request=None, responses=TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, pk=None):
+        return self.respond(services.receive_transfer(request.user, self.get_object()))
+
+    @extend_schema(request=RejectInput, responses=TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        serializer = RejectInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        transfer = services.reject_transfer(
+            request.user, self.get_object(), serializer.validated_data["reason"]
+        )
+        return self.respond(transfer)

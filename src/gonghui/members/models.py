@@ -298,6 +298,80 @@ class JoinApplication(models.Model):
         return f"{self.number} {self.name}"
 
 
+class TransferQuerySet(ScopedQuerySet):
+    # Both sides see a transfer: the union the member leaves and the one receiving them.
+    scope_paths = ("from_union__path", "to_union__path")
+
+    def open(self):
+        return self.filter(status__in=Transfer.OPEN)
+
+
+class Transfer(models.Model):
+    """A membership moving to another union (会员关系接转): the old union releases, the
+    new one receives; the join date is kept and the old membership stays in history."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("awaiting release")
+        RELEASED = "released", _("awaiting receipt")
+        COMPLETED = "completed", _("completed")
+        REJECTED = "rejected", _("rejected")
+
+    OPEN = (Status.REQUESTED, Status.RELEASED)
+
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("membership"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_union = models.ForeignKey(
+        "unions.TradeUnion",
+        verbose_name=_("from union"),
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+    )
+    to_union = models.ForeignKey(
+        "unions.TradeUnion",
+        verbose_name=_("to union"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    new_membership = models.OneToOneField(
+        Membership,
+        verbose_name=_("new membership"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="arrived_by",
+    )
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(status__in=["requested", "released"]),
+                name="transfer_one_open_per_membership",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.person} {self.from_union} → {self.to_union}"
+
+
 class MemberNumberCounter(models.Model):
     """The last member number issued in a county: numbers are the county's division code
     followed by ten digits (5101040000000123), unique nationwide, never reused."""

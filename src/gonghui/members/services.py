@@ -27,16 +27,23 @@ from gonghui.core.pinyin import name_pinyin
 from gonghui.core.scope import require_editor, require_visible
 from gonghui.core.text import clean_text, compact_code
 from gonghui.core.validation import Errors
-from gonghui.members.models import JoinApplication, Membership, Person, Reveal
+from gonghui.members.models import JoinApplication, Membership, Person, Reveal, Transfer
 from gonghui.members.numbers import county_prefix, issue_member_numbers
 from gonghui.regions.models import Region
 from gonghui.unions.models import TradeUnion
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 PERSON_AUDIT_FIELDS = (
-    "name", "id_number_masked", "phone_masked", "household_region", "residence_region",
-    "education", "employment_form", "platform", "employer",
-)  # fmt: skip
+    "name",
+    "id_number_masked",
+    "phone_masked",
+    "household_region",
+    "residence_region",
+    "education",
+    "employment_form",
+    "platform",
+    "employer",
+)
 
 
 def normalise_phone(value, errors, field="phone"):
@@ -463,3 +470,147 @@ def change_membership_status(actor, membership, status, on=None, note=""):
         note=clean_text(note),
     )
     return membership
+
+
+# --- transfers (会员关系接转) -------------------------------------------------------------
+
+
+@transaction.atomic
+def request_transfer(actor, membership, to_union, note=""):
+    """The old union starts moving a member to another union, anywhere in the country."""
+    require_editor(actor)
+    membership = require_visible(
+        actor, Membership.objects.select_for_update().get(pk=membership.pk)
+    )
+    errors = Errors()
+    if membership.status != Membership.Status.ACTIVE:
+        errors.add("membership", _("Only an active membership can be transferred."))
+    elif membership.transfers.open().exists():
+        errors.add("membership", _("A transfer of this membership is already under way."))
+    code = compact_code(getattr(to_union, "code", to_union))
+    target = TradeUnion.objects.filter(code=code).first()
+    if target is None:
+        errors.add("to_union", _("No union with code %(code)s.") % {"code": code})
+    elif not target.is_active:
+        errors.add(
+            "to_union",
+            _("%(name)s is %(status)s and takes no members.")
+            % {"name": target.name, "status": target.get_status_display()},
+        )
+    elif target.kind not in RECEIVING_KINDS:
+        errors.add(
+            "to_union", _("%(name)s does not take members directly.") % {"name": target.name}
+        )
+    elif target.pk == membership.union_id:
+        errors.add("to_union", _("The member already belongs to %(name)s.") % {"name": target.name})
+    errors.raise_if_any()
+    transfer = Transfer.objects.create(
+        membership=membership,
+        from_union=membership.union,
+        to_union=target,
+        note=clean_text(note)[:200],
+        requested_by=actor,
+    )
+    audit.record(AuditEvent.Action.CREATE, transfer, actor=actor, note=transfer.note)
+    return transfer
+
+
+def _open_transfer(actor, transfer, side, status):
+    """Lock a transfer for one side's decision: that side's union must be in the scope."""
+    require_editor(actor)
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    union = transfer.from_union if side == "from" else transfer.to_union
+    require_visible(actor, union)
+    if transfer.status != status:
+        raise ValidationError(
+            {
+                "status": _("This transfer is %(status)s.")
+                % {"status": transfer.get_status_display()}
+            }
+        )
+    return transfer
+
+
+@transaction.atomic
+def release_transfer(actor, transfer):
+    """The old union lets the member go."""
+    transfer = _open_transfer(actor, transfer, "from", Transfer.Status.REQUESTED)
+    transfer.status = Transfer.Status.RELEASED
+    transfer.released_at = timezone.now()
+    transfer.save(update_fields=["status", "released_at"])
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        transfer,
+        actor=actor,
+        changes={"status": ["requested", "released"]},
+    )
+    return transfer
+
+
+@transaction.atomic
+def receive_transfer(actor, transfer):
+    """The new union takes the member in: a new membership with the old join date and a
+    member number of its county; the old one ends as transferred, kept in history."""
+    transfer = _open_transfer(actor, transfer, "to", Transfer.Status.RELEASED)
+    if not transfer.to_union.is_active:
+        raise ValidationError(
+            {"to_union": _("%(name)s no longer takes members.") % {"name": transfer.to_union.name}}
+        )
+    old = Membership.objects.select_for_update().get(pk=transfer.membership_id)
+    old.status = Membership.Status.TRANSFERRED
+    old.ended_on = timezone.localdate()
+    old.save(update_fields=["status", "ended_on"])
+    [number] = issue_member_numbers(county_prefix(transfer.to_union))
+    new = Membership.objects.create(
+        person_id=old.person_id,
+        union=transfer.to_union,
+        member_number=number,
+        joined_on=old.joined_on,
+        card_number=old.card_number,
+    )
+    transfer.status = Transfer.Status.COMPLETED
+    transfer.received_at = timezone.now()
+    transfer.new_membership = new
+    transfer.save(update_fields=["status", "received_at", "new_membership"])
+    audit.record(
+        AuditEvent.Action.UPDATE, old, actor=actor, changes={"status": ["active", "transferred"]}
+    )
+    audit.record(
+        AuditEvent.Action.CREATE, new, actor=actor, changes={"member_number": ["", number]}
+    )
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        transfer,
+        actor=actor,
+        changes={"status": ["released", "completed"]},
+    )
+    return transfer
+
+
+@transaction.atomic
+def reject_transfer(actor, transfer, reason):
+    """Either side refuses, with a reason; the membership stays where it was."""
+    side = "to" if transfer.status == Transfer.Status.RELEASED else "from"
+    transfer = _open_transfer(actor, transfer, side, transfer.status)
+    if transfer.status not in Transfer.OPEN:
+        raise ValidationError(
+            {
+                "status": _("This transfer is %(status)s.")
+                % {"status": transfer.get_status_display()}
+            }
+        )
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for refusing the transfer.")})
+    before = transfer.status
+    transfer.status = Transfer.Status.REJECTED
+    transfer.reason = reason[:200]
+    transfer.save(update_fields=["status", "reason"])
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        transfer,
+        actor=actor,
+        changes={"status": [before, "rejected"]},
+        note=reason,
+    )
+    return transfer
