@@ -158,7 +158,9 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
     )
-    member_number = models.CharField(_("member number"), max_length=24, unique=True)
+    # Issued on first joining and kept for life: a transfer's new membership carries it on,
+    # the old one keeps it in history, so it is unique among current memberships only.
+    member_number = models.CharField(_("member number"), max_length=24)
     joined_on = models.DateField(_("join date"))
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
@@ -178,13 +180,21 @@ class Membership(models.Model):
                 condition=Q(status__in=["active", "retained"]),
                 name="membership_one_current_per_person",
             ),
+            models.UniqueConstraint(
+                fields=["member_number"],
+                condition=Q(status__in=["active", "retained"]),
+                name="membership_number_unique_current",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["active", "retained"], ended_on__isnull=True)
                 | (~Q(status__in=["active", "retained"]) & Q(ended_on__isnull=False)),
                 name="membership_end_matches_status",
             ),
         ]
-        indexes = [models.Index(fields=["union", "status"], name="membership_union_status")]
+        indexes = [
+            models.Index(fields=["union", "status"], name="membership_union_status"),
+            models.Index(fields=["member_number"], name="membership_number"),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.union}"

@@ -335,6 +335,15 @@ def _decide(actor, application):
     return application
 
 
+def _member_number(person, union):
+    """The person's number from an earlier membership (kept for life), or a new one."""
+    earlier = person.memberships.order_by("-joined_on", "-id").first() if person.pk else None
+    if earlier is not None:
+        return earlier.member_number
+    [number] = issue_member_numbers(county_prefix(union))
+    return number
+
+
 @transaction.atomic
 def approve_application(actor, application):
     """Approve: the person (found or created), membership and member number in one go."""
@@ -359,7 +368,7 @@ def approve_application(actor, application):
         person.save()
         changes = audit.diff({}, audit.snapshot(person, PERSON_AUDIT_FIELDS))
         audit.record(AuditEvent.Action.CREATE, person, actor=actor, changes=changes)
-    [member_number] = issue_member_numbers(county_prefix(application.union))
+    member_number = _member_number(person, application.union)
     membership = Membership.objects.create(
         person=person,
         union=application.union,
@@ -547,6 +556,58 @@ def release_transfer(actor, transfer):
     return transfer
 
 
+def _move(old, union):
+    """End a current membership as transferred and open its successor in `union`, with the
+    same member number and join date (past figures keep the old row)."""
+    old.status = Membership.Status.TRANSFERRED
+    old.ended_on = timezone.localdate()
+    old.save(update_fields=["status", "ended_on"])
+    return Membership.objects.create(
+        person_id=old.person_id,
+        union=union,
+        member_number=old.member_number,
+        joined_on=old.joined_on,
+        card_number=old.card_number,
+    )
+
+
+def _record_move(actor, old, new, note="", was=Membership.Status.ACTIVE):
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        old,
+        actor=actor,
+        changes={"status": [was, "transferred"]},
+        note=note,
+    )
+    audit.record(
+        AuditEvent.Action.CREATE,
+        new,
+        actor=actor,
+        changes={"union": ["", str(new.union)]},
+        note=note,
+    )
+
+
+def move_members(actor, union, successor):
+    """A merged or dissolved union's current members pass to its successor (called by the
+    union services inside their transaction). Returns how many moved."""
+    note = _("%(from)s closed; members passed to %(to)s.") % {
+        "from": union.name,
+        "to": successor.name,
+    }
+    moved = 0
+    current = Membership.objects.current().select_for_update().filter(union=union)
+    for old in current.order_by("id"):
+        was = old.status
+        new = _move(old, successor)
+        if was == Membership.Status.RETAINED:
+            new.status = was
+            new.save(update_fields=["status"])
+        _record_move(actor, old, new, note, was)
+        moved += 1
+    return moved
+
+
 @transaction.atomic
 def receive_transfer(actor, transfer):
     """The new union takes the member in: a new membership with the old join date and a
@@ -557,27 +618,12 @@ def receive_transfer(actor, transfer):
             {"to_union": _("%(name)s no longer takes members.") % {"name": transfer.to_union.name}}
         )
     old = Membership.objects.select_for_update().get(pk=transfer.membership_id)
-    old.status = Membership.Status.TRANSFERRED
-    old.ended_on = timezone.localdate()
-    old.save(update_fields=["status", "ended_on"])
-    [number] = issue_member_numbers(county_prefix(transfer.to_union))
-    new = Membership.objects.create(
-        person_id=old.person_id,
-        union=transfer.to_union,
-        member_number=number,
-        joined_on=old.joined_on,
-        card_number=old.card_number,
-    )
+    new = _move(old, transfer.to_union)
     transfer.status = Transfer.Status.COMPLETED
     transfer.received_at = timezone.now()
     transfer.new_membership = new
     transfer.save(update_fields=["status", "received_at", "new_membership"])
-    audit.record(
-        AuditEvent.Action.UPDATE, old, actor=actor, changes={"status": ["active", "transferred"]}
-    )
-    audit.record(
-        AuditEvent.Action.CREATE, new, actor=actor, changes={"member_number": ["", number]}
-    )
+    _record_move(actor, old, new)
     audit.record(
         AuditEvent.Action.UPDATE,
         transfer,

@@ -256,12 +256,15 @@ def move_union(actor, union, parent, note=""):
     return union
 
 
-def _hand_over(union, successor):
-    """Give a closing union's subordinate unions and covered employers to its successor."""
+def _hand_over(actor, union, successor):
+    """Give a closing union's subordinate unions, employers and members to its successor."""
     for child in TradeUnion.objects.filter(parent=union):
         _reparent(child, successor)
     Employer.objects.filter(covering_union=union).update(covering_union=successor)
     Employer.objects.filter(local_union=union).update(local_union=successor)
+    from gonghui.members.services import move_members  # members build on unions
+
+    move_members(actor, union, successor)
 
 
 def _close(actor, union, status, successor, ended_on, note):
@@ -273,7 +276,7 @@ def _close(actor, union, status, successor, ended_on, note):
     # Closed first: a child named like the closing union may then take its place.
     union.save()
     if successor is not None:
-        _hand_over(union, successor)
+        _hand_over(actor, union, successor)
     action = AuditEvent.Action.MERGE if status == "merged" else AuditEvent.Action.DISSOLVE
     changes = audit.diff(before, audit.snapshot(union, UNION_AUDIT_FIELDS))
     audit.record(action, union, actor=actor, changes=changes, note=note)
@@ -341,6 +344,15 @@ def dissolve_union(actor, union, successor=None, ended_on=None, note=""):
                 "to take them over, or move them first."
             )
             % {"name": union.name, "n": active_children},
+        )
+    from gonghui.members.models import Membership  # members build on unions
+
+    members = Membership.objects.current().filter(union=union).count()
+    if successor is None and members and "successor" not in errors.by_field:
+        errors.add(
+            "successor",
+            _("%(name)s still has %(n)d members: name a successor to take them over.")
+            % {"name": union.name, "n": members},
         )
     if not clean_text(note):
         errors.add("note", _("Give the reason for dissolving (e.g. the employer closed)."))
