@@ -40,7 +40,10 @@ def server(tmp_path_factory):
     env = {**os.environ, "GONGHUI_DATA_DIR": str(data), "GONGHUI_WORKERS": "2"}
     env.pop("DATABASE_URL", None)
     gonghui = [sys.executable, "-m", "gonghui.cli"]
-    subprocess.run([*gonghui, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*gonghui, "demo", "--no-serve", "--members", "2000"],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
     port = free_port()
     log = open(data / "serve.log", "w")  # closed when the server stops
     proc = subprocess.Popen(

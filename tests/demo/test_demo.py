@@ -10,9 +10,12 @@ from django.core.management import call_command
 from stdnum.cn import uscc
 
 from gonghui.accounts.models import User
+from gonghui.core import crypto
+from gonghui.core.identity import check_id_number, mask_id
 from gonghui.core.models import AuditEvent
 from gonghui.demo import builder
 from gonghui.demo.management.commands import demo as demo_command
+from gonghui.members.models import JoinApplication, Membership, Person, Transfer
 from gonghui.unions.models import Employer, TradeUnion
 from gonghui.unions.services import CODE_PATTERN
 
@@ -75,12 +78,34 @@ def assert_realistic_counts():
     assert sorted(created_ids(Employer)) == sorted(Employer.objects.values_list("id", flat=True))
 
 
+def assert_members():
+    """Members in every status, valid numbers, gig workers in pool unions, work in flight."""
+    assert (
+        Membership.objects.count()
+        == 1000
+        + JoinApplication.objects.filter(status="approved").count()
+        + Transfer.objects.filter(status="completed").count()
+    )
+    statuses = Counter(Membership.objects.values_list("status", flat=True))
+    assert statuses["active"] > 800 and statuses["retained"] and statuses["left"]
+    gig = Membership.objects.filter(person__employment_form="gig")
+    assert gig.exists() and not gig.exclude(union__kind=K.GIG_POOL).exists()
+    assert JoinApplication.objects.filter(status="pending").count() == 100
+    assert Transfer.objects.open().count() == 20
+    for person in Person.objects.order_by("?")[:50]:
+        number = crypto.decrypt(person.id_number_encrypted)
+        assert check_id_number(number) == number
+        assert person.id_number_masked == mask_id(number)
+    assert sorted(created_ids(Person)) == sorted(Person.objects.values_list("id", flat=True))
+
+
 def test_demo_builds_the_province_once_and_serves_it(monkeypatch):
-    out = run_demo("--no-serve")
+    out = run_demo("--no-serve", "--members", "1000")
     assert "gonghui-demo" in out and "http://127.0.0.1:8000/" in out
     assert_logins_nested()
     assert_tree_consistent()
     assert_realistic_counts()
+    assert_members()
 
     # What was written is exactly what the seed plans.
     saved = sorted(TradeUnion.objects.values_list("code", "name", "uscc"))

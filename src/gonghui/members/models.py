@@ -116,6 +116,9 @@ class Person(models.Model):
             ),
         ]
         indexes = [
+            # Equality lookups by phone: the partial unique index above serves only queries
+            # that also say phone_index <> ''.
+            models.Index(fields=["phone_index"], name="person_phone"),
             models.Index(fields=["name"], name="person_name"),
             # Prefix searches (zsf → 张三丰) on PostgreSQL need the pattern operator class.
             models.Index(

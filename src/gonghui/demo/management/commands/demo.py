@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from gonghui.demo import builder
+from gonghui.demo import members as demo_members
 from gonghui.regions import loader
 from gonghui.regions.models import Region
 
@@ -17,8 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Build and stop.")
         parser.add_argument("--port", type=int, default=8000, help="Port to serve on.")
+        parser.add_argument(
+            "--members", type=int, default=demo_members.MEMBERS, help="How many members to make."
+        )
 
-    def handle(self, *args, no_serve=False, port=8000, **options):
+    def handle(self, *args, no_serve=False, port=8000, members=demo_members.MEMBERS, **options):
         call_command("migrate", verbosity=0, interactive=False)
         if not Region.objects.exists():
             self.stdout.write("载入行政区划 Loading administrative divisions ...")
@@ -30,6 +34,12 @@ class Command(BaseCommand):
             started = time.monotonic()
             plan = builder.build()
             self.report(plan, time.monotonic() - started)
+            started = time.monotonic()
+            persons, pending, transfers = demo_members.build_members(total=members)
+            self.stdout.write(
+                f"  {persons} 名会员 members, {pending} 份待审入会申请 pending applications, "
+                f"{transfers} 笔接转 transfers in flight, in {time.monotonic() - started:.1f} s"
+            )
         self.stdout.write(f"\n演示账号 Demo logins (密码 password: {builder.PASSWORD})")
         rows = [("username", "role", "union"), *builder.logins()]
         for username, role, union in rows:
