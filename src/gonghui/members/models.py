@@ -13,6 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.scope import ALL, ScopedQuerySet
 
 
+def region_field(label):
+    """An optional GB/T 2260 division (household register, residence) of a worker."""
+    return models.ForeignKey(
+        "regions.Region",
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class PersonQuerySet(ScopedQuerySet):
     def in_subtree(self, path):
         """Persons with a membership (any status) in the subtree: an EXISTS, so no duplicates."""
@@ -60,22 +72,8 @@ class Person(models.Model):
     phone_encrypted = models.BinaryField(null=True, editable=False)
     phone_index = models.CharField(max_length=64, blank=True, editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=20, blank=True, editable=False)
-    household_region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("household-register region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    residence_region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("residence region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    household_region = region_field(_("household-register region"))
+    residence_region = region_field(_("residence region"))
     education = models.CharField(
         _("education"), max_length=12, choices=Education.choices, blank=True
     )
@@ -235,22 +233,8 @@ class JoinApplication(models.Model):
         _("platform work"), max_length=15, choices=Person.Platform.choices, blank=True
     )
     employer_name = models.CharField(_("employer"), max_length=200, blank=True)
-    household_region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("household-register region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    residence_region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("residence region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    household_region = region_field(_("household-register region"))
+    residence_region = region_field(_("residence region"))
     union = models.ForeignKey(
         "unions.TradeUnion",
         verbose_name=_("union applied to"),
