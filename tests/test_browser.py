@@ -134,3 +134,28 @@ def test_phone_sized_screen(page, server):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the home page scrolls sideways on a phone ({width}px)"
     page.screenshot(path=SHOTS / "phone-home.png", full_page=True)
+
+
+def test_xian_opens_a_member_and_reveals_the_id_number(page, server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    login(page, server, "xian")
+    page.wait_for_selector(".cards")
+    page.click("nav >> text=会员")
+    page.wait_for_selector("table.grid tbody tr")
+    page.screenshot(path=SHOTS / "members.png", full_page=True)
+    page.locator("table.grid tbody tr td a").first.click()
+    page.wait_for_selector("dl.facts")
+    masked = page.inner_text("dl.facts dd >> nth=0")
+    assert "********" in masked
+    page.click("summary >> text=查看完整号码")
+    page.select_option("#id_field", "id_number")
+    page.fill("#id_reason", "核对会员身份")
+    page.click("text=查看 >> nth=-1")
+    page.wait_for_selector(".notice")
+    whole = page.inner_text(".notice b")
+    assert len(whole) == 18 and whole[:6] == masked[:6] and whole[-4:] == masked[-4:]
+    page.screenshot(path=SHOTS / "member.png", full_page=True)
+
+    page.click("nav >> text=会员关系接转")
+    page.wait_for_selector("table.grid")
+    page.screenshot(path=SHOTS / "transfers.png", full_page=True)

@@ -7,6 +7,7 @@ walked without being listed here (DESIGN rule 1).
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from stdnum.cn import ric
@@ -14,12 +15,12 @@ from stdnum.cn import ric
 from gonghui.accounts.models import User
 from gonghui.core.models import AuditEvent
 from gonghui.members import services as member_services
-from gonghui.members.models import JoinApplication, Membership, Person
+from gonghui.members.models import JoinApplication, Membership, Person, Reveal, Transfer
 from gonghui.unions import services
 from gonghui.unions.models import Employer, TradeUnion
 
 SKIP = {"logout"}
-MODELS = (TradeUnion, Employer, User, Person, Membership, JoinApplication)
+MODELS = (TradeUnion, Employer, User, Person, Membership, JoinApplication, Transfer, Reveal)
 
 
 def _id(seq):
@@ -78,12 +79,24 @@ def branches(tree, root_admin):
          "union": tree.sibling_grassroots.code},
         consent=True,
     )  # fmt: skip
+    # A transfer inside the other branch, under way.
+    second = services.create_union(
+        root_admin,
+        {"code": "5101050102", "name": "青羊区乙方第二工会", "kind": "grassroots",
+         "region": "510105", "parent": tree.sibling.code},
+    )  # fmt: skip
+    transfer = member_services.request_transfer(root_admin, member, second.code)
+    tree.other.user_permissions.add(
+        Permission.objects.get(content_type__app_label="accounts", codename="reveal_id_number")
+    )
+    other = User.objects.get(pk=tree.other.pk)
+    member_services.reveal(other, member.person, "id_number", "乙方查看原因")
     others = [tree.sibling, tree.sibling_grassroots, theirs, tree.other, member, member.person]
-    others += [applicant]
+    others += [applicant, second, transfer]
     markers = [tree.sibling.name, tree.sibling_grassroots.name, theirs.name, tree.other.last_name]
     markers += ["乙方会员甲", "乙方申请人乙", member.member_number, applicant.number]
     markers += [member.person.id_number_masked, applicant.id_number_masked]
-    markers += [tree.sibling.code, tree.sibling_grassroots.code]
+    markers += [tree.sibling.code, tree.sibling_grassroots.code, second.name, "乙方查看原因"]
     return mine, others, markers
 
 

@@ -8,6 +8,7 @@ from gonghui.members.api import (
     JoinApplicationViewSet,
     MembershipViewSet,
     PersonViewSet,
+    RevealViewSet,
     TransferViewSet,
 )
 from gonghui.regions.api import RegionViewSet
@@ -22,6 +23,7 @@ router.register("join-applications", JoinApplicationViewSet, basename="join-appl
 router.register("persons", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("transfers", TransferViewSet, basename="transfer")
+router.register("reveals", RevealViewSet, basename="reveal")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),

@@ -344,3 +344,13 @@ def test_duplicate_uscc_of_another_branch_does_not_leak_its_name(tree, employers
     message = field_error(response, "uscc")["message"]
     assert employers.theirs.name not in message
     assert USCC_B in message
+
+
+def test_employer_page_lists_the_scope_before_any_search(tree, employers):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(tree.xian)
+    html = client.get("/employers/").content.decode()
+    assert "锦江区小面馆" in html and "成都春熙百货有限公司" in html
+    assert f">{employers.theirs.name}<" not in html  # (its union's name contains it)

@@ -10,6 +10,7 @@ import random
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from faker import Faker
@@ -278,6 +279,11 @@ def created_events(objs, fields):
     ]
 
 
+# Demo users who may see whole ID-card numbers (with a reason, logged): the county, which
+# files hardship cases, and the province administrator.
+REVEALERS = {"sheng", "xian"}
+
+
 def create_users(plan):
     """The demo logins, nested 省 → 市 → 县 → 基层, plus a platform administrator."""
     county = plan.federations[DEMO_COUNTY]
@@ -292,6 +298,7 @@ def create_users(plan):
         ("xian", R.STAFF, county),
         ("jiceng", R.STAFF, grassroots),
     )
+    reveal = Permission.objects.get(content_type__app_label="accounts", codename="reveal_id_number")
     users = []
     for username, role, union in logins:
         admin = role == R.PLATFORM_ADMIN
@@ -306,6 +313,8 @@ def create_users(plan):
         )
         user.set_password(PASSWORD)  # deliberately weak: no validators for the demo
         user.save()
+        if username in REVEALERS:
+            user.user_permissions.add(reveal)
         audit.record(
             AuditEvent.Action.CREATE,
             user,

@@ -152,6 +152,11 @@ class RevealInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
+class PhoneReleaseInput(serializers.Serializer):
+    phone = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+
+
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """Persons with a membership in the caller's subtree; `q` finds by ID number (exact),
     mobile, pinyin or initials (zsf), or name."""
@@ -173,6 +178,40 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         value = services.reveal(request.user, self.get_object(), **serializer.validated_data)
         return Response({"value": value})
+
+    @extend_schema(request=PhoneReleaseInput, responses=PersonSerializer)
+    @action(detail=False, methods=["post"], url_path="release-phone")
+    def release_phone(self, request):
+        """A county (or higher) administrator takes a mobile number from the person who
+        holds it, so another worker can join with it; the holder's history records why."""
+        serializer = PhoneReleaseInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        holder = services.release_phone(request.user, **serializer.validated_data)
+        return Response(PersonSerializer(holder).data)
+
+
+class RevealSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    person_name = serializers.CharField(source="person.name")
+    id_number_masked = serializers.CharField(source="person.id_number_masked")
+
+    class Meta:
+        model = Reveal
+        fields = [
+            "id", "at", "username", "person", "person_name", "id_number_masked", "field",
+            "reason", "request_id", "ip",
+        ]  # fmt: skip
+
+
+class RevealViewSet(viewsets.ReadOnlyModelViewSet):
+    """The reveal log (PIPL): every look at a whole number by the users of the caller's
+    subtree; administrators only. Filter by `user__username` or `person`."""
+
+    serializer_class = RevealSerializer
+    filterset_fields = {"user__username": ["exact"], "person": ["exact"]}
+
+    def get_queryset(self):
+        return Reveal.objects.visible_to(self.request.user).select_related("user", "person")
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import ServiceForm
-from gonghui.members.models import Person
+from gonghui.members.models import Membership, Person, Reveal
+from gonghui.members.services import NEXT_STATUS
 from gonghui.unions.models import TradeUnion
 
 
@@ -72,3 +73,49 @@ class StatusForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("reason for rejection"), max_length=200)
+
+
+class RevealForm(ServiceForm):
+    field = forms.ChoiceField(label=_("number"), choices=Reveal.Field.choices)
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=200,
+        help_text=_("Recorded with your name; administrators can read the log."),
+    )
+
+
+class MembershipStatusForm(ServiceForm):
+    status = forms.ChoiceField(label=_("new status"))
+    on = forms.DateField(
+        label=_("effective date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Today if left empty."),
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the statuses this membership can move to (transfers have their own page).
+        allowed = NEXT_STATUS.get(membership.status, set())
+        self.fields["status"].choices = [("", "—")] + [
+            (value, label) for value, label in Membership.Status.choices if value in allowed
+        ]
+
+
+class TransferRequestForm(ServiceForm):
+    to_union = forms.CharField(
+        label=_("receiving union code"), help_text=_("The new union approves the receipt.")
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+
+class PhoneReleaseForm(ServiceForm):
+    phone = forms.CharField(
+        label=_("mobile phone"), widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=200,
+        help_text=_("For example: the applicant shows the number is now theirs."),
+    )

@@ -8,6 +8,7 @@ masked (to show to everyone else). See core/crypto.py and DESIGN rule 2.
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.scope import ALL, ScopedQuerySet
@@ -200,6 +201,9 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.person} · {self.union}"
 
+    def get_absolute_url(self):
+        return reverse("members:detail", args=[self.pk])
+
 
 class JoinApplicationQuerySet(ScopedQuerySet):
     scope_paths = ("union__path",)
@@ -380,6 +384,16 @@ class MemberNumberCounter(models.Model):
         return f"{self.prefix}: {self.last}"
 
 
+class RevealQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Administrators read the looks taken by the users of their subtree."""
+        from gonghui.accounts.models import User  # accounts imports nothing of members
+
+        if user is None or not user.is_authenticated or not user.can_manage_users:
+            return self.none()
+        return self.filter(user__in=User.objects.visible_to(user))
+
+
 class Reveal(models.Model):
     """One look at a whole ID-card or phone number: who, whose, when and why (PIPL)."""
 
@@ -398,6 +412,8 @@ class Reveal(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     request_id = models.CharField(_("request id"), max_length=32, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = RevealQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("number revealed")

@@ -181,6 +181,62 @@ def reveal(actor, person, field, reason):
     return crypto.decrypt(blob) if blob else ""
 
 
+def may_release_phones(actor):
+    """Administrators of a county or higher federation settle phone clashes."""
+    if actor is None or not actor.is_active or not actor.can_manage_users:
+        return False
+    if actor.is_platform_admin:
+        return True
+    union = actor.union
+    return union.kind == TradeUnion.Kind.FEDERATION and union.region.level != Region.Level.TOWNSHIP
+
+
+@transaction.atomic
+def release_phone(actor, phone, reason):
+    """Take a mobile number away from the person who holds it (号码被回收再分配, a typo) so
+    that another worker can join with it. The holder must be in the actor's subtree or
+    hold no current membership; the holder's history records the release and its reason."""
+    if not may_release_phones(actor):
+        raise PermissionDenied(
+            _("Only an administrator of a county or higher federation may release a number.")
+        )
+    errors = Errors()
+    phone = normalise_phone(phone, errors)
+    if not phone and not errors:
+        errors.add("phone", _("This field is required."))
+    reason = clean_text(reason)
+    if len(reason) < 2:
+        errors.add("reason", _("Say why the number is released."))
+    errors.raise_if_any()
+    holder = (
+        Person.objects.select_for_update().filter(phone_index=crypto.blind_index(phone)).first()
+    )
+    if holder is None:
+        errors.add("phone", _("No registered person holds this number."))
+        errors.raise_if_any()
+    current = Membership.objects.current().filter(person=holder)
+    if current.exists() and not current.visible_to(actor).exists():
+        errors.add(
+            "phone",
+            _(
+                "The number belongs to a member of a union outside your scope; "
+                "that union's county federation can release it."
+            ),
+        )
+        errors.raise_if_any()
+    before = audit.snapshot(holder, ("phone_masked",))
+    holder.phone_encrypted, holder.phone_index, holder.phone_masked = None, "", ""
+    holder.save(update_fields=["phone_encrypted", "phone_index", "phone_masked", "updated_at"])
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        holder,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(holder, ("phone_masked",))),
+        note=_("Mobile number released: %(reason)s") % {"reason": reason},
+    )
+    return holder
+
+
 # --- joining (一键入会) ---------------------------------------------------------------
 
 CONSENT_VERSION = "2026-11"  # the personal-information consent text shown on the join page

@@ -1,20 +1,33 @@
 """Web pages of the member registry: the public join and status pages (no login),
-the review queue of join applications, and the member list."""
+the review queue of join applications, the member list and page (with reveal, status
+and transfer forms), the transfer in- and outbox, the reveal log and phone release."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.scope import require_editor
+from gonghui.core.scope import ALL, require_editor, scope_path
+from gonghui.core.text import clean_text
+from gonghui.core.timeline import timeline
+from gonghui.core.views import form_page
 from gonghui.members import services
 from gonghui.members.api import JoinThrottle
 from gonghui.members.filters import MembershipFilter
-from gonghui.members.forms import JoinForm, RejectForm, StatusForm
-from gonghui.members.models import JoinApplication, Membership
+from gonghui.members.forms import (
+    JoinForm,
+    MembershipStatusForm,
+    PhoneReleaseForm,
+    RejectForm,
+    RevealForm,
+    StatusForm,
+    TransferRequestForm,
+)
+from gonghui.members.models import JoinApplication, Membership, Reveal, Transfer
 
 
 def join(request):
@@ -114,7 +127,223 @@ def reject(request, pk):
 @login_required
 def member_list(request):
     visible = Membership.objects.visible_to(request.user).select_related("person", "union")
-    filterset = MembershipFilter(request.GET or None, visible, request=request)
+    filterset = MembershipFilter(request.GET, visible, request=request)
     qs = filterset.qs if filterset.is_valid() else visible.none()
     page = Paginator(qs.order_by("-joined_on", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "members/member_list.html", {"filterset": filterset, "page": page})
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "may_release_phones": services.may_release_phones(request.user),
+        },
+    )
+
+
+def visible_membership(request, pk):
+    qs = Membership.objects.visible_to(request.user).select_related(
+        "union",
+        "person__employer",
+        "person__household_region",
+        "person__residence_region",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _member_page(request, membership, revealed=None, **forms):
+    """The member page: the person (masked), every membership they had, transfers,
+    the history of person and membership together, and the forms the user may use."""
+    person = membership.person
+    user = request.user
+    current = membership.status in Membership.CURRENT
+    open_transfer = membership.transfers.open().first()
+    if user.has_perm("accounts.reveal_id_number"):
+        forms.setdefault("reveal_form", RevealForm())
+    if user.can_edit and current:
+        forms.setdefault("status_form", MembershipStatusForm(membership=membership))
+        if membership.status == Membership.Status.ACTIVE and open_transfer is None:
+            forms.setdefault("transfer_form", TransferRequestForm())
+    events = sorted(timeline(person) + timeline(membership), key=lambda e: e.at, reverse=True)
+    visible_ids = set(
+        Membership.objects.visible_to(user).filter(person=person).values_list("pk", flat=True)
+    )
+    history = person.memberships.select_related("union").order_by("-joined_on", "-id")
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "membership": membership,
+            "person": person,
+            "history": [(m, m.pk in visible_ids) for m in history],
+            "transfers": membership.transfers.select_related("from_union", "to_union"),
+            "open_transfer": open_transfer,
+            "events": events,
+            "revealed": revealed,
+            **forms,
+        },
+    )
+
+
+@login_required
+def member_detail(request, pk):
+    return _member_page(request, visible_membership(request, pk))
+
+
+@login_required
+@require_POST
+def member_reveal(request, pk):
+    """Show one whole number on the page it was asked from; never kept in the session."""
+    membership = visible_membership(request, pk)
+    form = RevealForm(request.POST)
+    value = None
+    if form.is_valid():
+        value = form.run(lambda data, _c: services.reveal(request.user, membership.person, **data))
+    revealed = (dict(Reveal.Field.choices)[form.cleaned_data["field"]], value) if value else None
+    return _member_page(request, membership, revealed=revealed, reveal_form=form)
+
+
+@login_required
+@require_POST
+def member_status(request, pk):
+    membership = visible_membership(request, pk)
+    require_editor(request.user)
+    form = MembershipStatusForm(request.POST, membership=membership)
+    if form.is_valid() and form.run(
+        lambda data, _c: services.change_membership_status(request.user, membership, **data)
+    ):
+        messages.success(request, _("Membership status changed."))
+        return redirect("members:detail", membership.pk)
+    return _member_page(request, membership, status_form=form)
+
+
+@login_required
+@require_POST
+def member_transfer(request, pk):
+    membership = visible_membership(request, pk)
+    require_editor(request.user)
+    form = TransferRequestForm(request.POST)
+    if form.is_valid() and form.run(
+        lambda data, _c: services.request_transfer(request.user, membership, **data)
+    ):
+        messages.success(request, _("Transfer requested; release it in the outbox."))
+        return redirect("members:detail", membership.pk)
+    return _member_page(request, membership, transfer_form=form)
+
+
+TRANSFER_FILTERS = {
+    "open": {"status__in": Transfer.OPEN},
+    "completed": {"status": Transfer.Status.COMPLETED},
+    "rejected": {"status": Transfer.Status.REJECTED},
+}
+
+
+@login_required
+def transfers(request):
+    """收件箱 and 发件箱: transfers into the user's subtree, or out of it."""
+    box = "out" if request.GET.get("box") == "out" else "in"
+    state = request.GET.get("state") if request.GET.get("state") in TRANSFER_FILTERS else "open"
+    path = scope_path(request.user)
+    side = "from_union" if box == "out" else "to_union"
+    qs = Transfer.objects.visible_to(request.user).filter(**TRANSFER_FILTERS[state])
+    if path != ALL:
+        qs = qs.filter(**{f"{side}__path__startswith": path})
+    qs = qs.select_related(
+        "membership__person", "from_union", "to_union", "new_membership"
+    ).order_by("-requested_at", "-id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/transfers.html",
+        {
+            "page": page,
+            "box": box,
+            "state": state,
+            "states": [
+                ("open", _("under way")),
+                ("completed", _("completed")),
+                ("rejected", _("rejected")),
+            ],
+        },
+    )
+
+
+def _transfer_step(request, pk, step, done):
+    """Run one step of a transfer and go back to the box it was taken from."""
+    transfer = get_object_or_404(Transfer.objects.visible_to(request.user), pk=pk)
+    try:
+        step(transfer)
+        messages.success(request, done)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    box = "out" if request.POST.get("box") == "out" else "in"
+    return redirect(f"{reverse('members:transfers')}?box={box}")
+
+
+@login_required
+@require_POST
+def transfer_release(request, pk):
+    return _transfer_step(
+        request,
+        pk,
+        lambda t: services.release_transfer(request.user, t),
+        _("Released; the receiving union can now take the member in."),
+    )
+
+
+@login_required
+@require_POST
+def transfer_receive(request, pk):
+    return _transfer_step(
+        request,
+        pk,
+        lambda t: services.receive_transfer(request.user, t),
+        _("Received; the member now belongs to your union."),
+    )
+
+
+@login_required
+@require_POST
+def transfer_reject(request, pk):
+    return _transfer_step(
+        request,
+        pk,
+        lambda t: services.reject_transfer(request.user, t, request.POST.get("reason", "")),
+        _("Transfer refused."),
+    )
+
+
+@login_required
+def reveal_log(request):
+    """Who saw whose whole number, when and why: for administrators, over the users of
+    their subtree (PIPL: the log of access to sensitive personal information)."""
+    if not request.user.can_manage_users:
+        raise PermissionDenied(_("Only administrators may read the reveal log."))
+    log = Reveal.objects.visible_to(request.user).select_related("user", "user__union", "person")
+    who = clean_text(request.GET.get("user"))
+    if who:
+        log = log.filter(user__username=who)
+    page = Paginator(log, 50).get_page(request.GET.get("page"))
+    return render(request, "members/reveal_log.html", {"page": page, "who": who})
+
+
+@login_required
+def phone_release(request):
+    """A county administrator frees a mobile number held by another person."""
+    if not services.may_release_phones(request.user):
+        raise PermissionDenied(
+            _("Only an administrator of a county or higher federation may release a number.")
+        )
+    form = PhoneReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        holder = form.run(
+            lambda data, _c: services.release_phone(request.user, data["phone"], data["reason"])
+        )
+        if holder:
+            messages.success(
+                request,
+                _("The number was taken from %(name)s (%(id)s); the worker can apply now.")
+                % {"name": holder.name, "id": holder.id_number_masked},
+            )
+            return redirect("members:phone_release")
+    return form_page(request, form, _("Release a mobile number"), submit=_("Release"))

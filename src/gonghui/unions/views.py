@@ -153,7 +153,7 @@ def union_close(request, pk, how):
 @login_required
 def employer_list(request):
     visible = Employer.objects.visible_to(request.user).select_related("region", "covering_union")
-    filterset = EmployerFilter(request.GET or None, visible, request=request)
+    filterset = EmployerFilter(request.GET, visible, request=request)
     qs = filterset.qs if filterset.is_valid() else visible.none()
     page = Paginator(qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "unions/employer_list.html", {"filterset": filterset, "page": page})
