@@ -1,6 +1,6 @@
-"""What benchmarks share: timing, result rows, and a trivial API view as the API baseline.
+"""What benchmarks share: timing, result rows, and trivial API views as the API baselines.
 
-Import after django.setup(): the trivial view is a DRF view and reads DRF's settings.
+Import after django.setup(): the trivial views are DRF views and read DRF's settings.
 """
 
 import statistics
@@ -13,10 +13,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 TRIVIAL_URL = "/api/v1/bench/trivial/"
+TRIVIAL_POST_URL = "/api/v1/bench/trivial-post/"
 TRIVIAL_BODY = [{"id": 1, "name": "基准"}, {"id": 2, "name": "baseline"}]
 
 
@@ -27,11 +29,24 @@ class TrivialView(APIView):
         return Response(TRIVIAL_BODY)
 
 
+class TrivialPostView(APIView):
+    """The baseline of an anonymous POST: same middleware and authentication, the JSON body
+    parsed, a constant answer with 201."""
+
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        if not request.data:
+            return Response({"code": "required"}, status=400)
+        return Response(TRIVIAL_BODY[0], status=201)
+
+
 def urlconf_with_trivial_view():
-    """The project's URLs plus the trivial view, as a module to use as ROOT_URLCONF."""
+    """The project's URLs plus the trivial views, as a module to use as ROOT_URLCONF."""
     urls = types.ModuleType("bench_urls")
     urls.urlpatterns = [
         path(TRIVIAL_URL.lstrip("/"), TrivialView.as_view()),
+        path(TRIVIAL_POST_URL.lstrip("/"), TrivialPostView.as_view()),
         path("", include("gonghui.urls")),
     ]
     urls.handler404 = "gonghui.core.views.not_found"

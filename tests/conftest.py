@@ -37,6 +37,13 @@ def plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    """Job files (uploads, reports, exports) go to the test's own folder."""
+    settings.DATA_DIR = tmp_path / "data"
+    return settings.DATA_DIR
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttle counters live in the cache: each test starts with none."""
     from django.core.cache import cache

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "gonghui.core",
     "gonghui.regions",
     "gonghui.unions",
@@ -173,3 +175,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GONGHUI_LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (imports, exports): rows in the database, run by `gonghui db_worker`,
+# which `gonghui serve` starts beside the web server. No Redis needed.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("GONGHUI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+# Uploads up to this size stay in memory; bigger ones go to a temporary file first.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from gonghui.accounts import api as accounts_api
+from gonghui.core.jobs_api import ExportView, ImportView, JobViewSet
 from gonghui.members.api import (
     JoinApplicationViewSet,
     MembershipViewSet,
@@ -24,10 +25,13 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("transfers", TransferViewSet, basename="transfer")
 router.register("reveals", RevealViewSet, basename="reveal")
+router.register("jobs", JobViewSet, basename="job")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
     path("auth/me/", accounts_api.me, name="me"),
+    path("imports/<slug:subject>/", ImportView.as_view(), name="import"),
+    path("exports/<slug:subject>/", ExportView.as_view(), name="export"),
     *router.urls,
 ]
 

@@ -1,6 +1,9 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +28,7 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("log out")
         IMPORT = "import", _("import")
+        EXPORT = "export", _("export")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -59,3 +63,71 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A job belongs to the user who started it (a platform administrator sees all)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self if user.is_platform_admin else self.filter(user=user)
+
+
+class Job(models.Model):
+    """Long work run in the background (an import, an export): its progress and result,
+    kept so the page can be left and found again."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("import")
+        EXPORT = "export", _("export")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("done")
+        FAILED = "failed", _("not done")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    subject = models.CharField(_("records"), max_length=20)  # members, unions, employers
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    total = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
+    done = models.PositiveIntegerField(_("rows processed"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        indexes = [models.Index(fields=["user", "-created_at"], name="job_user_recent")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.subject} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("job", args=[self.pk])
+
+    @property
+    def folder(self):
+        """Where the job keeps its files: the upload, the error report, the export."""
+        return Path(settings.DATA_DIR) / "jobs" / str(self.pk)
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -24,6 +24,12 @@ def timeline(obj, limit=200):
     labels = field_labels(type(obj))
     choices = choice_labels(type(obj))
     events = list(AuditEvent.objects.for_object(obj)[:limit])
+    if getattr(obj, "import_job_id", None):
+        # Imported records: the import's own event says where they came from.
+        events += AuditEvent.objects.filter(
+            content_type__app_label="core", content_type__model="job", object_id=obj.import_job_id
+        )
+        events.sort(key=lambda e: e.at, reverse=True)
 
     def shown(name, value):
         return str(choices.get(name, {}).get(value, value))

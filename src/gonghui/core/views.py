@@ -1,9 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from gonghui.core import exporting, jobs
+from gonghui.core.forms import ImportForm
+from gonghui.core.models import Job
+from gonghui.core.scope import require_editor
+from gonghui.core.tabular import template_xlsx
 from gonghui.unions.models import Employer, TradeUnion
 
 
@@ -60,3 +68,85 @@ def server_error(request):
         message = _("Internal error. It has been logged; quote the X-Request-ID header.")
         return JsonResponse({"code": "server_error", "field": None, "message": message}, status=500)
     return render(request, "500.html", status=500)
+
+
+def _subject(subject):
+    if subject not in jobs.IMPORTERS:
+        raise Http404
+    return jobs.importer(subject)
+
+
+@login_required
+def import_start(request, subject):
+    """Upload a roster; the import runs as a job whose page shows its progress."""
+    importer = _subject(subject)
+    require_editor(request.user)
+    union = request.user.union
+    form = ImportForm(request.POST or None, request.FILES or None,
+                      initial={"union": union.code if union else ""})  # fmt: skip
+    form.fields["union"].help_text = importer.union_help
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        options = {"union": data["union"], "skip_invalid": data["skip_invalid"]}
+        job = jobs.start(request.user, Job.Kind.IMPORT, subject, options, upload=data["file"])
+        return redirect(job)
+    return render(
+        request,
+        "core/import.html",
+        {"form": form, "subject": subject, "title": importer.title, "columns": importer.columns},
+    )
+
+
+@login_required
+def import_template(request, subject):
+    """The empty roster for this kind of record, with our headers and a sheet of notes."""
+    importer = _subject(subject)
+    folder = jobs.template_folder()
+    path = folder / f"{subject}.xlsx"
+    template_xlsx(path, importer.columns, example=importer.example, title=importer.title)
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename=f"{importer.title}（模板）.xlsx"
+    )
+
+
+@login_required
+@require_POST
+def export_start(request, subject):
+    """Export the list the user is looking at (its query string) as a job."""
+    if subject not in jobs.EXPORTERS:
+        raise Http404
+    fmt = request.POST.get("format", "xlsx")
+    reason = request.POST.get("reveal_reason", "")
+    options = {"query": request.GET.urlencode(), "format": fmt, "reveal": bool(reason.strip()),
+               "reveal_reason": reason}  # fmt: skip
+    try:
+        options = exporting.check_options(request.user, options)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+        return redirect(request.META.get("HTTP_REFERER") or "home")
+    name = jobs.export_file_name(subject, options["format"])
+    job = jobs.start(request.user, Job.Kind.EXPORT, subject, options, file_name=name)
+    return redirect(job)
+
+
+@login_required
+def job_list(request):
+    recent = Job.objects.visible_to(request.user).order_by("-created_at")[:100]
+    return render(request, "core/job_list.html", {"jobs": recent})
+
+
+@login_required
+def job_detail(request, pk):
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    return render(request, "core/job.html", {"job": job, "result": jobs.result_rows(job)})
+
+
+@login_required
+def job_file(request, pk):
+    """The job's error report or export, to its own user only."""
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    path = jobs.result_file(job)
+    if path is None:
+        raise Http404
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=jobs.download_name(job))

@@ -191,15 +191,17 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RevealSerializer(serializers.ModelSerializer):
+    """One look at one person's number, or an export with whole numbers (`job`, `count`)."""
+
     username = serializers.CharField(source="user.username")
-    person_name = serializers.CharField(source="person.name")
-    id_number_masked = serializers.CharField(source="person.id_number_masked")
+    person_name = serializers.CharField(source="person.name", default=None)
+    id_number_masked = serializers.CharField(source="person.id_number_masked", default=None)
 
     class Meta:
         model = Reveal
         fields = [
-            "id", "at", "username", "person", "person_name", "id_number_masked", "field",
-            "reason", "request_id", "ip",
+            "id", "at", "username", "person", "person_name", "id_number_masked", "job",
+            "count", "field", "reason", "request_id", "ip",
         ]  # fmt: skip
 
 

@@ -26,6 +26,19 @@ def region_field(label):
     )
 
 
+def import_job_field():
+    """The import that created a record, so its history can say where it came from."""
+    return models.ForeignKey(
+        "core.Job",
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class PersonQuerySet(ScopedQuerySet):
     def in_subtree(self, path):
         """Persons with a membership (any status) in the subtree: an EXISTS, so no duplicates."""
@@ -97,6 +110,7 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    import_job = import_job_field()
 
     objects = PersonQuerySet.as_manager()
 
@@ -170,6 +184,7 @@ class Membership(models.Model):
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     card_number = models.CharField(_("member service card number"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    import_job = import_job_field()
 
     objects = MembershipQuerySet.as_manager()
 
@@ -405,9 +420,24 @@ class Reveal(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
     )
+    # One person, or the persons of an export (its job, how many were in it).
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="reveals"
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reveals",
     )
+    job = models.ForeignKey(
+        "core.Job",
+        verbose_name=_("export"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    count = models.PositiveIntegerField(_("persons"), default=1)
     field = models.CharField(_("number"), max_length=10, choices=Field.choices)
     reason = models.CharField(_("reason"), max_length=200)
     request_id = models.CharField(_("request id"), max_length=32, blank=True)
@@ -419,6 +449,12 @@ class Reveal(models.Model):
         verbose_name = _("number revealed")
         verbose_name_plural = _("numbers revealed")
         ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(job__isnull=False),
+                name="reveal_of_a_person_or_an_export",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.person}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.person or self.job}"

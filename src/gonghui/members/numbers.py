@@ -12,10 +12,15 @@ def county_prefix(union):
 
 
 @transaction.atomic
-def issue_member_numbers(prefix, count=1):
-    """Reserve `count` consecutive numbers under a prefix; safe under concurrent callers
-    (the counter row is locked by the UPDATE until the transaction ends)."""
+def reserve_member_numbers(prefix, count):
+    """Reserve `count` consecutive sequence numbers under a prefix and return the first;
+    safe under concurrent callers (the UPDATE locks the counter row until commit)."""
     MemberNumberCounter.objects.get_or_create(prefix=prefix)
     MemberNumberCounter.objects.filter(prefix=prefix).update(last=F("last") + count)
-    last = MemberNumberCounter.objects.get(prefix=prefix).last
-    return [f"{prefix}{n:010d}" for n in range(last - count + 1, last + 1)]
+    return MemberNumberCounter.objects.get(prefix=prefix).last - count + 1
+
+
+def issue_member_numbers(prefix, count=1):
+    """`count` new member numbers: the prefix and a ten-digit sequence."""
+    first = reserve_member_numbers(prefix, count)
+    return [f"{prefix}{n:010d}" for n in range(first, first + count)]

@@ -319,7 +319,9 @@ def reveal_log(request):
     their subtree (PIPL: the log of access to sensitive personal information)."""
     if not request.user.can_manage_users:
         raise PermissionDenied(_("Only administrators may read the reveal log."))
-    log = Reveal.objects.visible_to(request.user).select_related("user", "user__union", "person")
+    log = Reveal.objects.visible_to(request.user).select_related(
+        "user", "user__union", "person", "job"
+    )
     who = clean_text(request.GET.get("user"))
     if who:
         log = log.filter(user__username=who)

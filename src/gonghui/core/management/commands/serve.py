@@ -1,4 +1,6 @@
 import os
+import signal
+import subprocess
 import sys
 
 from django.core.management import call_command
@@ -6,7 +8,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run the production web server (gunicorn), static files served by the platform."
+    help = (
+        "Run the production web server (gunicorn, static files served by the platform) and "
+        "the worker that runs imports and exports in the background."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("GONGHUI_HOST", "127.0.0.1"))
@@ -16,13 +21,16 @@ class Command(BaseCommand):
             type=int,
             default=int(os.environ.get("GONGHUI_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 9))),
         )
+        parser.add_argument(
+            "--no-jobs", action="store_true", help="do not start the background job worker"
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, no_jobs, **options):
         # The manifest storage needs collected files before it can serve a page.
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"serving on http://{host}:{port}/ with {workers} workers (Ctrl-C stops)")
         sys.stdout.flush()
-        argv = [
+        web = [
             sys.executable, "-m", "gunicorn", "gonghui.wsgi:application",
             "--bind", f"{host}:{port}",
             "--workers", str(workers),
@@ -30,4 +38,25 @@ class Command(BaseCommand):
             "--no-control-socket",  # gunicorn 27 would otherwise open one under ~/.gunicorn
             "--access-logfile", "-",
         ]  # fmt: skip
-        os.execv(sys.executable, argv)
+        worker = [sys.executable, "-m", "gonghui.cli", "db_worker", "--no-startup-delay"]
+        processes = [subprocess.Popen(web)]
+        if not no_jobs:
+            processes.append(subprocess.Popen(worker))
+
+        def stop(signum, frame):
+            for p in processes:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        # When either ends, the other is stopped too: a platform without its worker would
+        # queue imports forever without saying so.
+        while all(p.poll() is None for p in processes):
+            try:
+                processes[0].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                continue
+        stop(None, None)
+        for p in processes:
+            p.wait(10)
