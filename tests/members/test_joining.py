@@ -154,3 +154,15 @@ def test_staff_enter_applications_only_for_their_scope(tree):
         services.submit_application(application(id_number=make_id(seq="553"),
                                                 phone="13700000000"), actor=tree.other)  # fmt: skip
     assert "union" in e.value.message_dict
+
+
+def test_an_application_number_drawn_twice_is_drawn_again(tree, monkeypatch):
+    """Six random digits a day clash now and then: the second draw is taken, not refused."""
+    first = services.submit_application(application(), consent=True)
+    draws = iter([int(first.number[-6:]), int(first.number[-6:]), 424242])
+    monkeypatch.setattr(services.secrets, "randbelow", lambda n: next(draws))
+    second = services.submit_application(
+        application(id_number=make_id(seq="342"), phone="13912345679"), consent=True
+    )
+    assert second.number.endswith("424242") and second.number != first.number
+    assert JoinApplication.objects.count() == 2

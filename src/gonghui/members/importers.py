@@ -296,7 +296,8 @@ class MemberImporter:
             # A phone held by another person in the registry.
             c.execute(
                 f"SELECT s.seq FROM {s} s JOIN members_person p ON p.phone_index = s.phone_index "
-                "WHERE s.ok = 1 AND s.phone_index <> '' "
+                # p.phone_index <> '' lets the partial unique index serve the join.
+                "WHERE s.ok = 1 AND s.phone_index <> '' AND p.phone_index <> '' "
                 "AND p.id_number_index <> s.id_number_index"
             )
             held = _("This mobile number belongs to another person; "

@@ -79,7 +79,7 @@ class Person(models.Model):
     name_pinyin = models.CharField(_("name in pinyin"), max_length=400, editable=False)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, editable=False)
     id_number_encrypted = models.BinaryField(editable=False)
-    id_number_index = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_index = models.CharField(max_length=64, editable=False)
     id_number_masked = models.CharField(_("ID-card number"), max_length=18, editable=False)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("birth date"), editable=False)
@@ -118,6 +118,9 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         constraints = [
+            # One person per ID number. A constraint, not unique=True: that would add a
+            # second (LIKE) index on PostgreSQL that a hash is never searched with.
+            models.UniqueConstraint(fields=["id_number_index"], name="person_id_number_unique"),
             # One person per phone number: a clash is released by the county's administrator.
             models.UniqueConstraint(
                 fields=["phone_index"], condition=~Q(phone_index=""), name="person_phone_unique"
@@ -129,9 +132,6 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            # Equality lookups by phone: the partial unique index above serves only queries
-            # that also say phone_index <> ''.
-            models.Index(fields=["phone_index"], name="person_phone"),
             models.Index(fields=["name"], name="person_name"),
             # Prefix searches (zsf → 张三丰) on PostgreSQL need the pattern operator class.
             models.Index(
