@@ -159,3 +159,34 @@ def test_xian_opens_a_member_and_reveals_the_id_number(page, server):
     page.click("nav >> text=会员关系接转")
     page.wait_for_selector("table.grid")
     page.screenshot(path=SHOTS / "transfers.png", full_page=True)
+
+
+def test_jiceng_imports_a_roster_and_reads_what_is_wrong(page, server, tmp_path):
+    from stdnum.cn import ric
+
+    def make_id(seq):
+        body = "510104" + "19900101" + seq
+        return body + ric.calc_check_digit(body + "0")
+
+    bad = tmp_path / "春熙路会员名单.csv"
+    bad.write_bytes(
+        (
+            "姓名,身份证号,手机号码,入会时间\r\n"
+            f"王小明,{make_id('901')},13911119001,2024/5/1\r\n"
+            "李小红,5.10104E+17,13911119002,2024-02-30\r\n"
+        ).encode("gb18030")
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    login(page, server, "jiceng")
+    page.wait_for_selector(".cards")
+    page.goto(f"{server}/imports/members/")
+    page.set_input_files("#id_file", str(bad))
+    page.screenshot(path=SHOTS / "import.png", full_page=True)
+    page.click("button.primary")
+    # The job page follows the job (the worker beside gunicorn runs it) until it ends.
+    page.wait_for_selector("text=下载错误报告", timeout=30_000)
+    assert "有误" in page.inner_text("main")
+    page.screenshot(path=SHOTS / "import-job.png", full_page=True)
+    with page.expect_download() as download:
+        page.click("text=下载错误报告")
+    assert download.value.suggested_filename.endswith(".xlsx")

@@ -24,6 +24,7 @@ from gonghui.core.tabular import TableError, open_table, write_xlsx
 
 BATCH = 2000
 REPORT_NAME = "errors.xlsx"
+PREVIEW = 20  # bad rows shown on the job page itself; the report has them all
 
 SQL_TYPES = {
     "postgresql": {"int": "bigint", "text": "text", "bytes": "bytea", "date": "date"},
@@ -44,7 +45,9 @@ class RowErrors:
         self.messages.append((header, message))
 
     def text(self):
-        return "；".join(f"{h}：{m}" if h else m for h, m in self.messages)
+        """One 错误说明: the messages joined, each without its own full stop."""
+        parts = [(f"{h}：{m}" if h else m).rstrip("。.") for h, m in self.messages]
+        return "；".join(parts) + "。"
 
 
 class Stage:
@@ -177,11 +180,12 @@ def run(job, progress, importer):
             "rows": seq,
             "invalid": stage.count("ok = 0"),
             "notes": table.notes,
-            "sheets": table.sheets,
             "unknown_columns": table.unknown,
         }
+        if table.format == "xlsx":
+            result["sheets"] = table.sheets
         if result["invalid"]:
-            result["report"] = write_report(job, stage, table, progress)
+            result["report"], result["errors"] = write_report(job, stage, table, progress)
             if not job.options.get("skip_invalid"):
                 raise JobRefused(
                     _(
@@ -214,14 +218,23 @@ def run(job, progress, importer):
 
 
 def write_report(job, stage, table, progress):
-    """The bad rows as the user sent them, with the row number and 错误说明, as xlsx."""
+    """The bad rows as the user sent them, with the row number and 错误说明, as xlsx; and
+    the first few as lines for the job page."""
     headers = [_("sheet"), _("row"), *table.headers, _("what is wrong")]
     path = job.folder / REPORT_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
 
+    preview = []
+
     def rows():
         for errors, raw in stage.bad_rows():
             progress.report(errors)
+            if len(preview) < PREVIEW:
+                where = f"{errors.sheet} " if len(table.sheets) > 1 else ""
+                preview.append(
+                    _("%(where)srow %(line)d: %(errors)s")
+                    % {"where": where, "line": errors.line, "errors": errors.text()}
+                )
             cells = json.loads(raw)
             yield [
                 errors.sheet,
@@ -232,4 +245,4 @@ def write_report(job, stage, table, progress):
 
     # The cells as sent, kept as text (an ID number must not turn into 5.1E+17 here either).
     write_xlsx(path, headers, rows(), text_columns=range(2, len(headers)))
-    return REPORT_NAME
+    return REPORT_NAME, preview

@@ -115,7 +115,7 @@ def result_rows(job):
     """(label, value) of a job's result for its page; lists joined, files left out."""
     rows = []
     for key, value in job.result.items():
-        if key in ("report", "file"):
+        if key in ("report", "file", "errors"):
             continue
         if isinstance(value, list):
             value = "、".join(str(v) for v in value) or "—"
