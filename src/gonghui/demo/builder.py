@@ -261,6 +261,8 @@ def save_unions(plan):
 
 def created_events(objs, fields):
     """One "create" audit event per record, as the services would have written it."""
+    if not objs:
+        return []
     content_type = ContentType.objects.get_for_model(type(objs[0]), for_concrete_model=False)
     ctx = current()
     return [
