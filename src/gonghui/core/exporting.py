@@ -22,14 +22,16 @@ FORMATS = ("xlsx", "csv")
 BATCH = 2000
 
 
-def check_options(user, options):
+def check_options(user, options, exporter):
     """Refuse what cannot be exported before a job is queued: an unknown format, whole
-    numbers without the permission or a reason."""
+    numbers without the permission or a reason, or from a list that has none."""
     errors = {}
     if options.get("format", "xlsx") not in FORMATS:
         errors["format"] = _("Choose xlsx or csv.")
     reason = clean_text(options.get("reveal_reason", ""))
-    if options.get("reveal"):
+    if options.get("reveal") and not hasattr(exporter, "log_reveal"):
+        errors["reveal_reason"] = _("This list holds no ID-card or phone numbers.")
+    elif options.get("reveal"):
         if not user.has_perm("accounts.reveal_id_number"):
             raise PermissionDenied(_("Your account may not see whole ID-card or phone numbers."))
         if len(reason) < 2:

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
@@ -149,6 +149,8 @@ def pad_number(expression, width=10):
 
 def run(job, progress, importer):
     """Import the job's file with `importer`; returns the result or raises JobRefused."""
+    if job.user and not job.user.can_edit:
+        raise JobRefused(_("Your role may view but not change records."))
     path = input_path(job)
     try:
         table = open_table(path, importer.columns, name=job.file_name)
@@ -204,23 +206,35 @@ def run(job, progress, importer):
                     % {"bad": result["invalid"], "rows": seq},
                     result,
                 )
-        with transaction.atomic():
-            counts = importer.merge(stage, context, job)
-            result.update(counts)
-            audit.record(
-                AuditEvent.Action.IMPORT,
-                job,
-                actor=job.user,
-                actor_name=None if job.user else "cli",
-                note=_("%(file)s (job %(id)s): %(rows)d rows; %(summary)s; %(bad)d rows skipped")
-                % {
-                    "file": job.file_name,
-                    "id": job.pk,
-                    "rows": seq,
-                    "summary": importer.summary(counts),
-                    "bad": result["invalid"],
-                },
-            )
+        try:
+            with transaction.atomic():
+                counts = importer.merge(stage, context, job)
+                result.update(counts)
+                audit.record(
+                    AuditEvent.Action.IMPORT,
+                    job,
+                    actor=job.user,
+                    actor_name=None if job.user else "cli",
+                    note=_(
+                        "%(file)s (job %(id)s): %(rows)d rows; %(summary)s; %(bad)d rows skipped"
+                    )
+                    % {
+                        "file": job.file_name,
+                        "id": job.pk,
+                        "rows": seq,
+                        "summary": importer.summary(counts),
+                        "bad": result["invalid"],
+                    },
+                )
+        except IntegrityError:
+            # Someone registered one of the file's records between the checks and the merge.
+            raise JobRefused(
+                _(
+                    "While the file was being checked, someone registered one of its records. "
+                    "Nothing was imported; import the file again."
+                ),
+                result,
+            ) from None
         return result
     finally:
         stage.drop()

@@ -23,9 +23,13 @@ log = logging.getLogger(__name__)
 # The importer and exporter of each kind of record (see core/importing.py, core/exporting.py).
 IMPORTERS = {
     "members": "gonghui.members.importers.MemberImporter",
+    "unions": "gonghui.unions.importers.UnionImporter",
+    "employers": "gonghui.unions.importers.EmployerImporter",
 }
 EXPORTERS = {
     "members": "gonghui.members.exporters.MemberExporter",
+    "unions": "gonghui.unions.exporters.UnionExporter",
+    "employers": "gonghui.unions.exporters.EmployerExporter",
 }
 
 
@@ -107,6 +111,9 @@ RESULT_LABELS = {
     "memberships_created": gettext_lazy("memberships created"),
     "unchanged": gettext_lazy("already members, left as they were"),
     "created": gettext_lazy("created"),
+    "unions_created": gettext_lazy("unions created"),
+    "employers_created": gettext_lazy("employers created"),
+    "already_registered": gettext_lazy("already registered, left as they were"),
     "exported": gettext_lazy("rows exported"),
 }
 

@@ -109,6 +109,7 @@ class ExportView(APIView):
             request.user,
             {"query": query.urlencode(), "format": data["format"],
              "reveal": bool(data["reveal_reason"].strip()), "reveal_reason": data["reveal_reason"]},
+            jobs.exporter(subject),
         )  # fmt: skip
         name = jobs.export_file_name(subject, options["format"])
         job = jobs.start(request.user, Job.Kind.EXPORT, subject, options, file_name=name)

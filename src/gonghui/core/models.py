@@ -7,6 +7,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+def import_job_field():
+    """The import that created a record, so its history can say where it came from
+    (core/timeline.py shows the import's event)."""
+    return models.ForeignKey(
+        "core.Job",
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj):
         ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)

@@ -103,7 +103,8 @@ def import_template(request, subject):
     importer = _subject(subject)
     folder = jobs.template_folder()
     path = folder / f"{subject}.xlsx"
-    template_xlsx(path, importer.columns, example=importer.example, title=importer.title)
+    # str(): openpyxl refuses a lazy translation.
+    template_xlsx(path, importer.columns, example=importer.example, title=str(importer.title))
     return FileResponse(
         open(path, "rb"), as_attachment=True, filename=f"{importer.title}（模板）.xlsx"
     )
@@ -120,7 +121,7 @@ def export_start(request, subject):
     options = {"query": request.GET.urlencode(), "format": fmt, "reveal": bool(reason.strip()),
                "reveal_reason": reason}  # fmt: skip
     try:
-        options = exporting.check_options(request.user, options)
+        options = exporting.check_options(request.user, options, jobs.exporter(subject))
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)

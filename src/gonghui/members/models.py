@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.models import import_job_field
 from gonghui.core.scope import ALL, ScopedQuerySet
 
 
@@ -22,19 +23,6 @@ def region_field(label):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-
-def import_job_field():
-    """The import that created a record, so its history can say where it came from."""
-    return models.ForeignKey(
-        "core.Job",
-        verbose_name=_("imported by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
         related_name="+",
     )
 

@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.models import import_job_field
 from gonghui.core.scope import ALL, ScopedQuerySet, scope_path
 
 
@@ -84,6 +85,7 @@ class TradeUnion(models.Model):
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    import_job = import_job_field()
 
     objects = TradeUnionQuerySet.as_manager()
 
@@ -197,6 +199,7 @@ class Employer(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    import_job = import_job_field()
 
     objects = EmployerQuerySet.as_manager()
 

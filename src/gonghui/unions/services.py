@@ -33,14 +33,22 @@ EMPLOYER_FIELDS = (
     "local_union", "covering_union",
 )  # fmt: skip
 CODE_PATTERN = re.compile(r"^[0-9A-Z]{4,20}$")
+KINDS = frozenset(TradeUnion.Kind.values)  # looked up once: an import checks every row
+INDUSTRIES = frozenset(Employer.Industry.values)
 
 
-def _region(value, errors, field="region"):
+def find_region(code):
+    """The division with this code, or None (an importer passes a finder that reads from
+    memory instead)."""
+    return Region.objects.filter(code=code).first()
+
+
+def _region(value, errors, field="region", find=find_region):
     code = compact_code(value.code if isinstance(value, Region) else value)
     if not code:
         errors.add(field, _("This field is required."))
         return None
-    region = Region.objects.filter(code=code).first()
+    region = find(code)
     if region is None:
         errors.add(field, _("Unknown division code %(code)s.") % {"code": code})
     elif not region.is_current:
@@ -52,24 +60,38 @@ def _region(value, errors, field="region"):
     return region
 
 
-def _union_in_scope(actor, value, errors, field, required=True):
-    """Resolve a union given by code (or instance) that the actor may see and that is active."""
+def not_in_scope(code):
+    return _("No union with code %(code)s in your scope.") % {"code": code}
+
+
+def closed_union(name, status):
+    """Why a union that is no longer active cannot be a parent, local federation, ..."""
+    return _("%(name)s is %(status)s and cannot take subordinate units.") % {
+        "name": name,
+        "status": status,
+    }
+
+
+def union_code(value, errors, field, required=True):
+    """A union named by its code (or given as an instance): the code normalised, "" if none."""
     if isinstance(value, TradeUnion):
         value = value.code
     code = compact_code(value)
+    if not code and required:
+        errors.add(field, _("This field is required."))
+    return code
+
+
+def _union_in_scope(actor, value, errors, field, required=True):
+    """Resolve a union given by code (or instance) that the actor may see and that is active."""
+    code = union_code(value, errors, field, required)
     if not code:
-        if required:
-            errors.add(field, _("This field is required."))
         return None
     union = TradeUnion.objects.visible_to(actor).filter(code=code).first()
     if union is None:
-        errors.add(field, _("No union with code %(code)s in your scope.") % {"code": code})
+        errors.add(field, not_in_scope(code))
     elif not union.is_active:
-        errors.add(
-            field,
-            _("%(name)s is %(status)s and cannot take subordinate units.")
-            % {"name": union.name, "status": union.get_status_display()},
-        )
+        errors.add(field, closed_union(union.name, union.get_status_display()))
         return None
     return union
 
@@ -86,30 +108,30 @@ def _text(data, errors, field, max_length, required=False):
     return value
 
 
-def _validate_union(actor, data, errors, instance=None):
-    """Normalise and check union fields present in `data`; return (values, warnings)."""
+def union_values(data, errors, find_region=find_region, parent_required=True, today=None):
+    """Normalise and check the union fields present in `data`, each by itself: the rules
+    of the web form, the API and the importer alike. Return (values, warnings).
+
+    Nothing here looks at other records but the division (through `find_region`): the
+    parent comes back as its normalised code, and the caller resolves it (in scope,
+    active) and checks that the code and the name under the parent are free. `today`
+    spares an importer reading the clock for every row."""
     values, warnings = {}, {}
     if "code" in data:
         code = compact_code(data["code"])
         if not CODE_PATTERN.match(code):
             errors.add("code", _("A union code is 4 to 20 letters or digits."))
-        elif (
-            TradeUnion.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists()
-        ):
-            errors.add("code", _("Union code %(code)s is already in use.") % {"code": code})
         values["code"] = code
     if "name" in data:
         values["name"] = _text(data, errors, "name", 100, required=True)
     if "kind" in data:
-        if data["kind"] not in TradeUnion.Kind.values:
+        if data["kind"] not in KINDS:
             errors.add("kind", _("Choose one of the listed kinds."))
         values["kind"] = data["kind"]
     if "region" in data:
-        values["region"] = _region(data["region"], errors)
+        values["region"] = _region(data["region"], errors, find=find_region)
     if "parent" in data:
-        values["parent"] = _union_in_scope(
-            actor, data["parent"], errors, "parent", required=not actor.is_platform_admin
-        )
+        values["parent"] = union_code(data["parent"], errors, "parent", parent_required)
     if "uscc" in data:
         try:
             values["uscc"], warnings["uscc"] = check_uscc(data["uscc"])
@@ -117,7 +139,7 @@ def _validate_union(actor, data, errors, instance=None):
             errors.add("uscc", e.message_dict["uscc"][0])
     if "founded_on" in data:
         founded = data["founded_on"]
-        if founded and founded > timezone.localdate():
+        if founded and founded > (today or timezone.localdate()):
             errors.add("founded_on", _("The founding date cannot be in the future."))
         values["founded_on"] = founded or None
     for field, limit in (("chair", 50), ("contact_person", 50), ("address", 200)):
@@ -128,14 +150,37 @@ def _validate_union(actor, data, errors, instance=None):
     return values, warnings
 
 
+def code_in_use(code):
+    return _("Union code %(code)s is already in use.") % {"code": code}
+
+
+def _validate_union(actor, data, errors, instance=None):
+    """Normalise and check union fields present in `data`; return (values, warnings)."""
+    values, warnings = union_values(data, errors, parent_required=not actor.is_platform_admin)
+    code = values.get("code")
+    if (
+        code
+        and CODE_PATTERN.match(code)
+        and TradeUnion.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists()
+    ):
+        errors.add("code", code_in_use(code))
+    if "parent" in values:
+        values["parent"] = _union_in_scope(actor, values["parent"], errors, "parent", False)
+    return values, warnings
+
+
+def name_taken(parent_name, name):
+    """`parent_name` None: the top level."""
+    return _("%(parent)s already has an active subordinate union named %(name)s.") % {
+        "parent": parent_name if parent_name is not None else _("the top level"),
+        "name": name,
+    }
+
+
 def _check_sibling_name(errors, parent, name, exclude_pk=None):
     siblings = TradeUnion.objects.active().filter(parent=parent, name=name).exclude(pk=exclude_pk)
     if name and siblings.exists():
-        errors.add(
-            "name",
-            _("%(parent)s already has an active subordinate union named %(name)s.")
-            % {"parent": parent.name if parent else _("the top level"), "name": name},
-        )
+        errors.add("name", name_taken(parent.name if parent else None, name))
 
 
 @transaction.atomic
@@ -360,7 +405,11 @@ def dissolve_union(actor, union, successor=None, ended_on=None, note=""):
     return _close(actor, union, TradeUnion.Status.DISSOLVED, successor, ended_on, clean_text(note))
 
 
-def _validate_employer(actor, data, errors, instance=None):
+def employer_values(data, errors, find_region=find_region):
+    """Normalise and check the employer fields present in `data`, each by itself (the form,
+    the API and the importer alike); return (values, warnings). The unions come back as
+    normalised codes and the social-credit code unchecked against the registry: the caller
+    resolves and checks them."""
     values, warnings = {}, {}
     if "name" in data:
         values["name"] = _text(data, errors, "name", 200, required=True)
@@ -369,28 +418,10 @@ def _validate_employer(actor, data, errors, instance=None):
             values["uscc"], warnings["uscc"] = check_uscc(data["uscc"])
         except ValidationError as e:
             errors.add("uscc", e.message_dict["uscc"][0])
-        else:
-            clashes = Employer.objects.filter(uscc=values["uscc"]).exclude(
-                pk=getattr(instance, "pk", None)
-            )
-            if values["uscc"] and clashes.exists():
-                # Name the other employer only if the actor may see it.
-                seen = clashes.visible_to(actor).first()
-                errors.add(
-                    "uscc",
-                    _("Social-credit code %(code)s is already registered for %(name)s.")
-                    % {"code": values["uscc"], "name": seen.name}
-                    if seen
-                    else _(
-                        "Social-credit code %(code)s is already registered by another "
-                        "union's area; ask the federation above to transfer the record."
-                    )
-                    % {"code": values["uscc"]},
-                )
     if "region" in data:
-        values["region"] = _region(data["region"], errors)
+        values["region"] = _region(data["region"], errors, find=find_region)
     if "industry" in data:
-        if data["industry"] not in Employer.Industry.values:
+        if data["industry"] not in INDUSTRIES:
             errors.add("industry", _("Choose a GB/T 4754 section from the list."))
         values["industry"] = data["industry"]
     if "employee_count" in data:
@@ -401,11 +432,40 @@ def _validate_employer(actor, data, errors, instance=None):
     if "address" in data:
         values["address"] = _text(data, errors, "address", 200)
     if "local_union" in data:
-        values["local_union"] = _union_in_scope(actor, data["local_union"], errors, "local_union")
+        values["local_union"] = union_code(data["local_union"], errors, "local_union")
     if "covering_union" in data:
-        values["covering_union"] = _union_in_scope(
-            actor, data["covering_union"], errors, "covering_union", required=False
+        values["covering_union"] = union_code(
+            data["covering_union"], errors, "covering_union", required=False
         )
+    return values, warnings
+
+
+def uscc_registered(code, name=None):
+    """A social-credit code registered already: naming the employer only if the actor
+    may see it."""
+    if name is not None:
+        return _("Social-credit code %(code)s is already registered for %(name)s.") % {
+            "code": code,
+            "name": name,
+        }
+    return _(
+        "Social-credit code %(code)s is already registered by another "
+        "union's area; ask the federation above to transfer the record."
+    ) % {"code": code}
+
+
+def _validate_employer(actor, data, errors, instance=None):
+    values, warnings = employer_values(data, errors)
+    if values.get("uscc"):
+        clashes = Employer.objects.filter(uscc=values["uscc"]).exclude(
+            pk=getattr(instance, "pk", None)
+        )
+        if clashes.exists():
+            seen = clashes.visible_to(actor).first()
+            errors.add("uscc", uscc_registered(values["uscc"], seen.name if seen else None))
+    for field in ("local_union", "covering_union"):
+        if field in values:
+            values[field] = _union_in_scope(actor, values[field], errors, field, required=False)
     return values, warnings
 
 

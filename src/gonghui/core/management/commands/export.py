@@ -49,7 +49,9 @@ class Command(BaseCommand):
         options = {"query": urlencode(pairs), "format": fmt, "reveal": bool(reveal_reason),
                    "reveal_reason": reveal_reason}  # fmt: skip
         try:
-            options = exporting.check_options(actor or User(is_active=False), options)
+            options = exporting.check_options(
+                actor or User(is_active=False), options, jobs.exporter(subject)
+            )
         except (ValidationError, PermissionDenied) as e:
             raise CommandError(" ".join(getattr(e, "messages", [str(e)]))) from None
         bar = Bar(self.stderr._out)

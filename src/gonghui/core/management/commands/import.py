@@ -21,7 +21,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("subject", choices=SUBJECTS)
         parser.add_argument("file", type=Path)
-        parser.add_argument("--union", help="code of the union the rows belong to")
+        parser.add_argument(
+            "--union",
+            help="members: the union they join; unions: the parent; employers: the local federation",
+        )
         parser.add_argument(
             "--skip-invalid", action="store_true", help="import the good rows, report the rest"
         )
