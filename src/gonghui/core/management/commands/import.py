@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--union",
-            help="members: the union they join; unions: the parent; employers: the local federation",
+            help="union joined (members), parent (unions), local federation (employers)",
         )
         parser.add_argument(
             "--skip-invalid", action="store_true", help="import the good rows, report the rest"
