@@ -45,10 +45,14 @@ def data_dir(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Throttle counters live in the cache: each test starts with none."""
+    """Throttle counters live in the cache: each test starts with none. The working-day
+    calendar, kept per process, looks at the (rolled-back) database again."""
     from django.core.cache import cache
 
+    from gonghui.core import workdays
+
     cache.clear()
+    workdays.invalidate()
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.signals import request_started
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from gonghui.core import signals  # noqa: F401  (login auditing)
+        from gonghui.core import holidays, signals, workdays  # noqa: F401  (signals: login auditing)
+
+        # The working-day calendar: seeded from chinesecalendar after every migrate (a
+        # flushed test database too); each request checks once whether it was edited.
+        post_migrate.connect(holidays.seed_from_library, sender=self)
+        request_started.connect(workdays.invalidate, dispatch_uid="gonghui.workdays")

@@ -19,9 +19,11 @@ def choice_labels(model):
     }
 
 
-def timeline(obj, limit=200):
-    """The record's events, each with `change_rows`: (field label, before, after) as shown."""
-    labels = field_labels(type(obj))
+def timeline(obj, limit=200, labels=None):
+    """The record's events, each with `change_rows`: (field label, before, after) as shown.
+
+    `labels` names changes that are not fields of the model (a year's list of days)."""
+    labels = field_labels(type(obj)) | (labels or {})
     choices = choice_labels(type(obj))
     events = list(AuditEvent.objects.for_object(obj)[:limit])
     if getattr(obj, "import_job_id", None):

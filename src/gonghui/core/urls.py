@@ -10,4 +10,6 @@ urlpatterns = [
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
+    path("calendar/", views.calendar_years, name="calendar"),
+    path("calendar/<int:year>/", views.calendar_year, name="calendar_year"),
 ]

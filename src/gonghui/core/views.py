@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core import exporting, jobs
-from gonghui.core.forms import ImportForm
-from gonghui.core.models import Job
+from gonghui.core import exporting, holidays, jobs, workdays
+from gonghui.core.forms import CalendarYearForm, ImportForm
+from gonghui.core.models import CalendarYear, Job
 from gonghui.core.scope import require_editor
 from gonghui.core.tabular import template_xlsx
+from gonghui.core.timeline import timeline
 from gonghui.unions.models import Employer, TradeUnion
 
 
@@ -151,3 +152,58 @@ def job_file(request, pk):
     if path is None:
         raise Http404
     return FileResponse(open(path, "rb"), as_attachment=True, filename=jobs.download_name(job))
+
+
+@login_required
+def calendar_years(request):
+    """The years the working-day calendar covers; deadlines after the last are estimates."""
+    years = CalendarYear.objects.select_related("updated_by").annotate(
+        holidays=Count("days", filter=Q(days__is_workday=False)),
+        worked=Count("days", filter=Q(days__is_workday=True)),
+    )
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "years": years.order_by("-year"),
+            "covered_until": workdays.covered_until(),
+            "next_year": holidays.next_year(),
+        },
+    )
+
+
+@login_required
+def calendar_year(request, year):
+    """A year's holidays and worked weekends; platform administrators correct them here
+    and enter the next year when the State Council publishes it."""
+    record = CalendarYear.objects.select_related("updated_by").filter(year=year).first()
+    can_edit = request.user.is_platform_admin
+    if record is None and not (can_edit and year == holidays.next_year()):
+        raise Http404
+    if request.method == "POST":
+        holidays.require_admin(request.user)
+    days = list(record.days.all()) if record else []
+    form = None
+    if can_edit:
+        initial = {"lines": holidays.as_text(days), "note": record.note if record else ""}
+        form = CalendarYearForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            saved = form.run(
+                lambda data, _c: holidays.save_year(request.user, year, data["lines"], data["note"])
+            )
+            if saved:
+                messages.success(request, _("The calendar for %(year)d is saved.") % {"year": year})
+                return redirect(saved)
+    return render(
+        request,
+        "core/calendar_year.html",
+        {
+            "year": year,
+            "record": record,
+            "runs": holidays.runs(days),
+            "form": form,
+            "events": timeline(record, labels={"days": _("holidays and worked weekends")})
+            if record
+            else [],
+        },
+    )
