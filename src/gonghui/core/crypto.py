@@ -7,7 +7,6 @@ key is separate from the encryption key by HKDF.
 """
 
 import base64
-import hashlib
 import hmac
 import os
 from functools import cache
@@ -53,4 +52,4 @@ def decrypt(blob: bytes) -> str:
 def blind_index(text: str) -> str:
     """The keyed hash of a normalised number: equal numbers, equal index; no way back."""
     _, key = _keys(settings.FIELD_ENCRYPTION_KEY)
-    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, text.encode(), "sha256").hex()

@@ -63,6 +63,7 @@ class Stage:
         self.columns = ["seq", "sheet", "line", "raw", "ok", *(name for name, _t in columns)]
         self._types = columns
         self.vendor = connection.vendor
+        self.extra = []  # further scratch tables an importer made, dropped with the stage
 
     def create(self):
         types = SQL_TYPES[self.vendor]
@@ -78,10 +79,22 @@ class Stage:
                 f"CREATE {unlogged}TABLE {self.errors} (seq integer, header text, message text)"
             )
 
+    def table(self, suffix, columns):
+        """Another scratch table of this import, e.g. for a lookup to join in one statement
+        rather than loop over; returns its name."""
+        name = f"{self.name}_{suffix}"
+        types = SQL_TYPES[self.vendor]
+        cols = ", ".join(f"{column} {types[kind]}" for column, kind in columns)
+        with connection.cursor() as c:
+            c.execute(f"DROP TABLE IF EXISTS {name}")
+            c.execute(f"CREATE TABLE {name} ({cols})")
+        self.extra.append(name)
+        return name
+
     def drop(self):
         with connection.cursor() as c:
-            c.execute(f"DROP TABLE IF EXISTS {self.name}")
-            c.execute(f"DROP TABLE IF EXISTS {self.errors}")
+            for name in (self.name, self.errors, *self.extra):
+                c.execute(f"DROP TABLE IF EXISTS {name}")
 
     def insert(self, rows, table=None, columns=None):
         if not rows:

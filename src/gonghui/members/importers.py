@@ -1,7 +1,7 @@
 """Importing the member roster (会员基本信息采集表) into the registry.
 
 Each row is checked by `services.person_values`, the same rules as the join page and the
-API, and its person built by `services.build_person` (ID number encrypted, indexed and
+API, and its stored fields made by `services.person_fields` (ID number encrypted, indexed and
 masked). core/importing.py stages the rows; this module adds the set checks — the same
 person twice in the file, a member of another union, a phone held by another person —
 and the set-based merge: new persons, their memberships with member numbers issued per
@@ -84,7 +84,7 @@ STAGE_COLUMNS = [
     ("employment_form", "text"), ("platform", "text"), ("union_id", "int"),
     ("number_prefix", "text"), ("joined_on", "date"), ("card_number", "text"),
     # Filled by the set checks and the merge:
-    ("unchanged", "int"), ("person_id", "int"), ("member_number", "text"), ("rank", "int"),
+    ("unchanged", "int"), ("person_id", "int"), ("member_number", "text"),
 ]  # fmt: skip
 PERSON_COLUMNS = [
     "name", "name_pinyin", "name_initials", "id_number_encrypted", "id_number_index",
@@ -111,10 +111,11 @@ class Context:
         self.actor = job.user or User(role=User.Role.PLATFORM_ADMIN, username="cli")
         self.unions = TradeUnion.objects.visible_to(self.actor).select_related("region")
         self.union_cache = {}
+        # Division code or full name → the region, made once (not a model instance per row).
         self.regions = {}
         for code, full_name in Region.objects.values_list("code", "full_name"):
-            self.regions[code] = code
-            self.regions.setdefault(full_name.replace(" ", ""), code)
+            region = self.regions[code] = Region(code=code)
+            self.regions.setdefault(full_name.replace(" ", ""), region)
         self.education = choice_words(Person.Education.choices, EDUCATION_WORDS)
         self.forms = choice_words(Person.EmploymentForm.choices, FORM_WORDS)
         self.platforms = choice_words(Person.Platform.choices, PLATFORM_WORDS)
@@ -127,14 +128,13 @@ class Context:
         self.today = timezone.localdate()
 
     def find_region(self, code):
-        found = self.regions.get(code)
-        return Region(code=found) if found else None
+        return self.regions.get(code)
 
     def union(self, code):
         """(union, None) or (None, why not) for a union code, within the actor's scope."""
         code = compact_code(code)
         if code not in self.union_cache:
-            union = self.unions.filter(code=code).first()
+            union = services.one(self.unions.filter(code=code))
             message = None
             if union is None:
                 message = _("No union with code %(code)s in your scope.") % {"code": code}
@@ -225,12 +225,12 @@ class MemberImporter:
             errors.add("card_number", _("At most %(max)d characters.") % {"max": 30})
         person = None
         if "id_number" not in errors.by_field and "name" not in errors.by_field:
-            person = services.build_person(dict(values))
+            person = services.person_fields(values)
             sex = SEX_WORDS.get(clean_text(v.get("sex", "")))
-            if sex and sex != person.sex:
+            if sex and sex != person["sex"]:
                 errors.add("sex", _("Does not match the ID-card number (%(sex)s).") % {
-                    "sex": person.get_sex_display()})  # fmt: skip
-            if joined_on and joined_on < person.birth_date:
+                    "sex": Person.Sex(person["sex"]).label})  # fmt: skip
+            if joined_on and joined_on < person["birth_date"]:
                 errors.add("joined_on", _("The date is before the birth date."))
         for field, messages in errors.by_field.items():
             if field in row.problems:
@@ -239,13 +239,12 @@ class MemberImporter:
                 problems.add(self.header_of(context.table, field), message)
         if person is None or problems.messages:
             return [None] * len(STAGE_COLUMNS)
+        for field in ("household_region", "residence_region"):
+            region = person.pop(field)
+            person[f"{field}_id"] = region.code if region else None
         return [
-            person.name, person.name_pinyin, person.name_initials, person.id_number_encrypted,
-            person.id_number_index, person.id_number_masked, person.sex, person.birth_date,
-            person.phone_encrypted, person.phone_index, person.phone_masked,
-            person.household_region_id, person.residence_region_id, person.education,
-            person.employment_form, person.platform, union.pk, county_prefix(union), joined_on,
-            card, 0, None, None, None,
+            *(person[name] for name in PERSON_COLUMNS),
+            union.pk, county_prefix(union), joined_on, card, 0, None, None,
         ]  # fmt: skip
 
     def check_set(self, stage, context, table):
@@ -305,46 +304,37 @@ class MemberImporter:
             stage.add_errors((seq, phone_header, held) for (seq,) in c.fetchall())
 
     def merge(self, stage, context, job):
-        """Write the good rows: new persons, then a membership for each row."""
+        """Write the good rows: new persons, then a membership for each row.
+
+        No statement joins members_person to itself while inserting into it: its statistics
+        say "empty" until analysed, and such an anti-join turns into a nested loop over a
+        growing table (quadratic)."""
         s = stage.name
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         todo = "ok = 1 AND unchanged = 0"
         cols = ", ".join(PERSON_COLUMNS)
+        find_person = (
+            f"(SELECT p.id FROM members_person p WHERE p.id_number_index = {s}.id_number_index)"
+        )
         with connection.cursor() as c:
-            c.execute(
-                f"INSERT INTO members_person ({cols}, created_at, updated_at, import_job_id) "
-                f"SELECT {cols}, %s, %s, %s FROM {s} WHERE {todo} AND NOT EXISTS "
-                f"(SELECT 1 FROM members_person p WHERE p.id_number_index = {s}.id_number_index)",
-                [now, now, job.pk],
-            )
-            persons = c.rowcount
-            c.execute(
-                f"UPDATE {s} SET person_id = (SELECT p.id FROM members_person p "
-                f"WHERE p.id_number_index = {s}.id_number_index) WHERE {todo}"
-            )
+            c.execute(f"UPDATE {s} SET person_id = {find_person} WHERE {todo}")
             # A returning member keeps the number of their last membership (kept for life).
             c.execute(
                 f"UPDATE {s} SET member_number = (SELECT m.member_number FROM "
                 f"members_membership m WHERE m.person_id = {s}.person_id "
-                f"ORDER BY m.joined_on DESC, m.id DESC LIMIT 1) WHERE {todo}"
+                f"ORDER BY m.joined_on DESC, m.id DESC LIMIT 1) "
+                f"WHERE {todo} AND person_id IS NOT NULL"
             )
             c.execute(
-                f"UPDATE {s} SET rank = r.rank FROM (SELECT seq, row_number() OVER "
-                f"(PARTITION BY number_prefix ORDER BY seq) AS rank FROM {s} "
-                f"WHERE {todo} AND member_number IS NULL) r WHERE {s}.seq = r.seq"
+                f"INSERT INTO members_person ({cols}, created_at, updated_at, import_job_id) "
+                f"SELECT {cols}, %s, %s, %s FROM {s} WHERE {todo} AND person_id IS NULL",
+                [now, now, job.pk],
             )
+            persons = c.rowcount
             c.execute(
-                f"SELECT number_prefix, count(*) FROM {s} "
-                f"WHERE {todo} AND member_number IS NULL GROUP BY number_prefix"
+                f"UPDATE {s} SET person_id = {find_person} WHERE {todo} AND person_id IS NULL"
             )
-            for prefix, count in c.fetchall():
-                first = reserve_member_numbers(prefix, count)
-                c.execute(
-                    f"UPDATE {s} SET member_number = number_prefix || "
-                    f"{importing.pad_number(f'rank + {first - 1}')} "
-                    f"WHERE {todo} AND member_number IS NULL AND number_prefix = %s",
-                    [prefix],
-                )
+            self.issue_numbers(stage, todo)
             c.execute(
                 "INSERT INTO members_membership (person_id, union_id, member_number, joined_on, "
                 "status, card_number, created_at, import_job_id) "
@@ -358,3 +348,27 @@ class MemberImporter:
             "memberships_created": memberships,
             "unchanged": stage.count("ok = 1 AND unchanged = 1"),
         }
+
+    def issue_numbers(self, stage, todo):
+        """Member numbers for the rows without one: a block reserved per county prefix, then
+        each row its place in the block, in file order, in one statement."""
+        s = stage.name
+        need = f"{todo} AND member_number IS NULL"
+        with connection.cursor() as c:
+            c.execute(
+                f"SELECT number_prefix, count(*) FROM {s} WHERE {need} GROUP BY number_prefix"
+            )
+            blocks = [
+                (prefix, reserve_member_numbers(prefix, count)) for prefix, count in c.fetchall()
+            ]
+            if not blocks:
+                return
+            firsts = stage.table("numbers", [("prefix", "text"), ("first", "int")])
+            stage.insert(blocks, firsts, ["prefix", "first"])
+            number = importing.pad_number("r.rank + f.first - 1")
+            c.execute(
+                f"UPDATE {s} SET member_number = r.number_prefix || {number} "
+                f"FROM (SELECT seq, number_prefix, row_number() OVER "
+                f"(PARTITION BY number_prefix ORDER BY seq) AS rank FROM {s} WHERE {need}) r "
+                f"JOIN {firsts} f ON f.prefix = r.number_prefix WHERE {s}.seq = r.seq"
+            )

@@ -33,6 +33,11 @@ from gonghui.regions.models import Region
 from gonghui.unions.models import TradeUnion
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Sets made once: an enum's .values builds a new list on every call (an import checks a
+# million rows).
+EDUCATIONS = frozenset(Person.Education.values)
+EMPLOYMENT_FORMS = frozenset(Person.EmploymentForm.values)
+PLATFORMS = frozenset(Person.Platform.values)
 PERSON_AUDIT_FIELDS = (
     "name",
     "id_number_masked",
@@ -99,14 +104,14 @@ def person_values(data, errors, find=find_region):
     for field in ("household_region", "residence_region"):
         values[field] = _region(data.get(field), errors, field, find)
     education = data.get("education") or ""
-    if education and education not in Person.Education.values:
+    if education and education not in EDUCATIONS:
         errors.add("education", _("Choose one of the listed values."))
     values["education"] = education
     form = data.get("employment_form") or Person.EmploymentForm.STANDARD
     platform = data.get("platform") or ""
-    if form not in Person.EmploymentForm.values:
+    if form not in EMPLOYMENT_FORMS:
         errors.add("employment_form", _("Choose one of the listed values."))
-    elif form == Person.EmploymentForm.GIG and platform not in Person.Platform.values:
+    elif form == Person.EmploymentForm.GIG and platform not in PLATFORMS:
         errors.add("platform", _("Say which kind of platform work this is."))
     elif form == Person.EmploymentForm.STANDARD and platform:
         errors.add("platform", _("Only workers in new forms of employment have a platform."))
@@ -114,23 +119,29 @@ def person_values(data, errors, find=find_region):
     return values
 
 
-def build_person(values):
-    """A Person (unsaved) with its numbers encrypted, indexed and masked."""
+def person_fields(values):
+    """The stored fields of a person from checked values: the ID and phone numbers
+    encrypted, indexed and masked; sex and birth date read from the ID number."""
+    values = dict(values)
     number, phone = values.pop("id_number"), values.pop("phone")
     full, initials = name_pinyin(values["name"])
-    return Person(
-        **values,
-        name_pinyin=full,
-        name_initials=initials,
-        id_number_encrypted=crypto.encrypt(number),
-        id_number_index=crypto.blind_index(number),
-        id_number_masked=mask_id(number),
-        sex=id_sex(number),
-        birth_date=id_birth_date(number),
-        phone_encrypted=crypto.encrypt(phone) if phone else None,
-        phone_index=crypto.blind_index(phone) if phone else "",
-        phone_masked=mask_phone(phone),
-    )
+    return values | {
+        "name_pinyin": full,
+        "name_initials": initials,
+        "id_number_encrypted": crypto.encrypt(number),
+        "id_number_index": crypto.blind_index(number),
+        "id_number_masked": mask_id(number),
+        "sex": id_sex(number),
+        "birth_date": id_birth_date(number),
+        "phone_encrypted": crypto.encrypt(phone) if phone else None,
+        "phone_index": crypto.blind_index(phone) if phone else "",
+        "phone_masked": mask_phone(phone),
+    }
+
+
+def build_person(values):
+    """A Person (unsaved) with its numbers encrypted, indexed and masked."""
+    return Person(**person_fields(values))
 
 
 @transaction.atomic
