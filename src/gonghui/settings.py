@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gonghui.unions",
     "gonghui.accounts",
     "gonghui.members",
+    "gonghui.assistance",
     "gonghui.demo",
 ]
 

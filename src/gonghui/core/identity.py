@@ -144,3 +144,17 @@ def check_uscc(value, field="uscc"):
             "codes can fail this check and still be legal: confirm it against the certificate."
         ) % {"code": code}
     return code, None
+
+
+def check_bank_card(value, field="bank_card"):
+    """Normalise a bank card number (银行卡号): 12 to 19 digits. No Luhn check: many
+    Chinese debit cards (and every 存折 account number) do not carry one."""
+    card = compact_code(value).replace("-", "")
+    if card and not (card.isdigit() and 12 <= len(card) <= 19):
+        raise ValidationError({field: _("A bank card number has 12 to 19 digits.")}, code="invalid")
+    return card
+
+
+def mask_card(card):
+    """6222 **** **** 1234: bank and last four shown."""
+    return f"{card[:4]} **** **** {card[-4:]}" if card else ""
