@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from gonghui.accounts import api as accounts_api
+from gonghui.assistance import api as assistance_api
 from gonghui.core.jobs_api import ExportView, ImportView, JobViewSet
 from gonghui.members.api import (
     JoinApplicationViewSet,
@@ -26,6 +27,12 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("transfers", TransferViewSet, basename="transfer")
 router.register("reveals", RevealViewSet, basename="reveal")
 router.register("jobs", JobViewSet, basename="job")
+router.register("hardship-files", assistance_api.HardshipFileViewSet, basename="hardship-file")
+router.register(
+    "assistance-records", assistance_api.AssistanceRecordViewSet, basename="assistance-record"
+)
+router.register("campaigns", assistance_api.CampaignViewSet, basename="campaign")
+router.register("hardship-reminders", assistance_api.ReminderViewSet, basename="hardship-reminder")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
