@@ -51,6 +51,9 @@ def choices_list(data, field, choices, errors):
     values = data.get(field) or []
     if isinstance(values, str):
         values = [v for v in values.replace("，", ",").split(",") if v.strip()]
+    if not isinstance(values, list | tuple):  # an API client's number or object
+        errors.add(field, _("Choose among the listed values."))
+        return []
     bad = [v for v in values if v not in choices.values]
     if bad:
         errors.add(field, _("Choose among the listed values."))

@@ -125,6 +125,8 @@ def allocate(actor, campaign, data):
     errors = Errors()
     union = _union(data, errors, actor)
     budget = read.money(data, "budget", errors, required=True)
+    # Read before the errors are raised: a name too long must be refused, not saved.
+    name = read.text(data, "name", errors, max_length=100) or campaign.name
     if union is not None and (
         union.pk == campaign.union_id or not union.path.startswith(campaign.union.path)
     ):
@@ -140,7 +142,7 @@ def allocate(actor, campaign, data):
     try:
         with transaction.atomic():
             child = Campaign.objects.create(
-                name=read.text(data, "name", errors, max_length=100) or campaign.name,
+                name=name,
                 season=campaign.season,
                 year=campaign.year,
                 union=union,

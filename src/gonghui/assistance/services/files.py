@@ -533,8 +533,13 @@ def reopen(actor, file, data):
                 % {"file": file.reopened_by.pk}
             }
         )
-    given = dict(data)
-    given.setdefault("head_id_number", crypto.decrypt(file.head.id_number_encrypted))
+    return apply(actor, {**description(file), **data}, reopens=file)
+
+
+def description(file):
+    """The file's description as `apply` and `update` take it, numbers whole: what a
+    reopened file takes over, and what a partial correction (API PATCH) keeps."""
+    data = {"head_id_number": crypto.decrypt(file.head.id_number_encrypted)}
     for field in (
         "category",
         "standard_level",
@@ -545,33 +550,30 @@ def reopen(actor, file, data):
         "medical_insurance",
         "bank_name",
     ):
-        given.setdefault(field, getattr(file, field))
-    if "bank_card" not in given and file.bank_card_encrypted:
-        given["bank_card"] = crypto.decrypt(file.bank_card_encrypted)
+        data[field] = getattr(file, field)
+    if file.bank_card_encrypted:
+        data["bank_card"] = crypto.decrypt(file.bank_card_encrypted)
     members = list(file.household.all())
     head_line = next((m for m in members if m.relation == HouseholdMember.Relation.SELF), None)
     if head_line is not None:
-        given.setdefault("head_work", head_line.work)
-        given.setdefault("head_income", head_line.monthly_income)
-        given.setdefault("head_health", head_line.health)
-        given.setdefault("head_disability", head_line.disability)
-    given.setdefault(
-        "household",
-        [
-            {
-                "relation": m.relation,
-                "name": m.name,
-                "id_number": crypto.decrypt(m.id_number_encrypted),
-                "work": m.work,
-                "monthly_income": m.monthly_income,
-                "health": m.health,
-                "disability": m.disability,
-            }
-            for m in members
-            if m.relation != HouseholdMember.Relation.SELF
-        ],
-    )
-    return apply(actor, given, reopens=file)
+        data["head_work"] = head_line.work
+        data["head_income"] = head_line.monthly_income
+        data["head_health"] = head_line.health
+        data["head_disability"] = head_line.disability
+    data["household"] = [
+        {
+            "relation": m.relation,
+            "name": m.name,
+            "id_number": crypto.decrypt(m.id_number_encrypted),
+            "work": m.work,
+            "monthly_income": m.monthly_income,
+            "health": m.health,
+            "disability": m.disability,
+        }
+        for m in members
+        if m.relation != HouseholdMember.Relation.SELF
+    ]
+    return data
 
 
 def clashes(file):
