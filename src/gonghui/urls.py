@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from gonghui.accounts import api as accounts_api
 from gonghui.assistance import api as assistance_api
+from gonghui.assistance.figures_views import FiguresView
 from gonghui.core.jobs_api import ExportView, ImportView, JobViewSet
 from gonghui.members.api import (
     JoinApplicationViewSet,
@@ -39,6 +40,7 @@ api_v1 = [
     path("auth/me/", accounts_api.me, name="me"),
     path("imports/<slug:subject>/", ImportView.as_view(), name="import"),
     path("exports/<slug:subject>/", ExportView.as_view(), name="export"),
+    path("hardship-figures/", FiguresView.as_view(), name="hardship-figures"),
     *router.urls,
 ]
 

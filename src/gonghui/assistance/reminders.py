@@ -9,6 +9,7 @@ span (six months, a year) and the notices' ends; only what falls due within
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,28 @@ def due_dates(file, today):
         yield "annual_review", add_months(file.last_review_on or file.filed_on, REVIEW_MONTHS)
 
 
+def _may_fall_due(horizon):
+    """The files that may have something due by `horizon`, so a province's user does not
+    walk every open file: each due date is a column plus a span, so the condition is a
+    column compared with a date (with a few days' slack for shorter months; `due_dates`
+    then decides exactly)."""
+    slack = dt.timedelta(days=3)
+    visit = add_months(horizon, -VISIT_MONTHS) + slack
+    review = add_months(horizon, -REVIEW_MONTHS) + slack
+    return (
+        Q(status=Status.APPLIED, applied_on__lte=horizon)
+        | Q(status=Status.REVIEWED, reviewed_on__lte=horizon)
+        | Q(status=Status.VISITED, last_visit_on__lte=horizon)
+        | Q(status=Status.NOTICE, notice_until__lte=horizon)
+        | Q(status=Status.EXIT_NOTICE, exit_notice_until__lte=horizon)
+        | Q(status=Status.FOLLOW_UP, follow_up_until__lte=horizon)
+        | Q(status__in=HardshipFile.ON_FILE, last_visit_on__lte=visit)
+        | Q(status__in=HardshipFile.ON_FILE, last_visit_on__isnull=True, filed_on__lte=visit)
+        | Q(status=Status.FILED, last_review_on__lte=review)
+        | Q(status=Status.FILED, last_review_on__isnull=True, filed_on__lte=review)
+    )
+
+
 def for_user(user, today=None, window=WINDOW_WORKDAYS):
     """The user's reminders, most urgent first."""
     path = scope_path(user)
@@ -82,7 +105,12 @@ def for_user(user, today=None, window=WINDOW_WORKDAYS):
         return []
     today = today or timezone.localdate()
     horizon = workdays.add_workdays(today, window)
-    files = HardshipFile.objects.open().in_subtree(path).select_related("head", "union")
+    files = (
+        HardshipFile.objects.open()
+        .in_subtree(path)
+        .filter(_may_fall_due(horizon))
+        .select_related("head", "union")
+    )
     found = []
     for file in files.iterator(chunk_size=2000):
         for kind, due in due_dates(file, today):

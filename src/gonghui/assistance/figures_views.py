@@ -1,0 +1,323 @@
+"""The figures of hardship work on a page, as an xlsx and by API (definitions: figures.py).
+
+All three read the same three parameters, `union` (a union code; the user's own union by
+default), `start` and `end` (this year to date by default), and show what
+`figures.figures` counted, so the page, the download and the API never disagree.
+"""
+
+import io
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gonghui.assistance import values as read
+from gonghui.assistance.figures import figures
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+AMOUNT_FORMAT = "#,##0.00"
+SHARE_FORMAT = "0.0%"
+DATE_FORMAT = "yyyy-mm-dd"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FiguresForm(forms.Form):
+    """What to count: checked by `figures` itself, so the page names the same fields and
+    says the same as the API."""
+
+    union = forms.CharField(label=gettext_lazy("union code"), required=False)
+    start = forms.CharField(label=gettext_lazy("from"), required=False, widget=DATE)
+    end = forms.CharField(label=gettext_lazy("until"), required=False, widget=DATE)
+
+
+def _ask(request):
+    """The form as the user filled it (the defaults when they have not yet), and the
+    figures, or None when the form has errors."""
+    user = request.user
+    today = read.today()
+    defaults = {
+        "union": user.union.code if user.union_id else "",
+        "start": today.replace(month=1, day=1).isoformat(),
+        "end": today.isoformat(),
+    }
+    given = {k: request.GET.get(k, "").strip() for k in defaults}
+    form = FiguresForm({k: given[k] or defaults[k] for k in defaults})
+    form.is_valid()
+    try:
+        return form, figures(user, given["union"] or None, given["start"], given["end"])
+    except ValidationError as e:
+        for field, messages in e.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return form, None
+
+
+def percent(share):
+    """A share used as the page shows it: 0.2500 → 25.0%."""
+    return "" if share is None else f"{share * 100:.1f}%"
+
+
+@login_required
+@require_safe
+def page(request):
+    form, result = _ask(request)
+    context = {"form": form, "figures": result}
+    if result is not None:
+        budgets = result["budgets"]
+        context["budgets"] = [{**r, "percent": percent(r["share"])} for r in budgets["rows"]]
+        context["budget_percent"] = percent(budgets["total"]["share"])
+    return render(
+        request, "assistance/figures.html", context, status=200 if result is not None else 400
+    )
+
+
+@login_required
+@require_safe
+def xlsx(request):
+    """The page's figures as one worksheet, headed in Chinese."""
+    form, result = _ask(request)
+    if result is None:
+        return render(request, "assistance/figures.html", {"form": form}, status=400)
+    out = io.BytesIO()
+    workbook_of(result).save(out)
+    code = result["union"]["code"] if result["union"] else "全平台"
+    name = f"帮扶统计-{code}-{result['start']:%Y%m%d}-{result['end']:%Y%m%d}.xlsx"
+    # A few kilobytes: sent whole, not streamed.
+    return HttpResponse(
+        out.getvalue(),
+        content_type=XLSX,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
+
+
+# --- the worksheet ----------------------------------------------------------------------
+
+
+def _text(value):
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+class _Sheet:
+    """Writes rows to a worksheet, text kept as text (a campaign named "=..." is not a
+    formula), amounts and shares with their number formats."""
+
+    def __init__(self, sheet):
+        self.sheet, self.next = sheet, 1
+
+    def row(self, *values, bold=False, formats=None):
+        for i, value in enumerate(values):
+            cell = self.sheet.cell(row=self.next, column=i + 1)
+            if isinstance(value, str):
+                cell.value = _text(value)
+                cell.data_type = "s"
+            else:
+                cell.value = value
+            if formats and i in formats:
+                cell.number_format = formats[i]
+            if bold:
+                cell.font = Font(bold=True)
+        self.next += 1
+
+    def gap(self):
+        self.next += 1
+
+
+def workbook_of(result):
+    """The figures as a workbook of one sheet: a title, the scope and period, then the
+    four sections one under another, each with its header and a total line."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "帮扶统计"
+    out = _Sheet(sheet)
+    union = result["union"]
+    out.row("困难职工帮扶统计", bold=True)
+    out.row("统计范围", f"{union['name']}（{union['code']}）" if union else "全平台")
+    out.row("统计期间", f"{result['start']:%Y-%m-%d} 至 {result['end']:%Y-%m-%d}")
+    out.gap()
+
+    out.row("一、困难职工家庭（户）", bold=True)
+    out.row("困难类别", "期末在档", "期内建档", "期内脱困", "期内移除", bold=True)
+    households = result["households"]
+    for r in [*households["rows"], {**households["total"], "label": "合计"}]:
+        out.row(r["label"], r["on_file"], r["filed"], r["exited"], r["removed"])
+    out.gap()
+
+    money = {2: AMOUNT_FORMAT}
+    out.row("二、帮扶人次和金额（按帮扶类型）", bold=True)
+    out.row("帮扶类型", "帮扶人次", "帮扶金额（元）", bold=True)
+    by_kind = result["by_kind"]
+    for r in [*by_kind["rows"], {**by_kind["total"], "label": "合计"}]:
+        out.row(r["label"], r["person_times"], r["amount"], formats=money)
+    out.gap()
+
+    money = {4: AMOUNT_FORMAT}
+    out.row("三、帮扶人次和金额（按活动）", bold=True)
+    out.row("活动", "活动类型", "年度", "帮扶人次", "帮扶金额（元）", bold=True)
+    by_campaign = result["by_campaign"]
+    for r in by_campaign["rows"]:
+        name = r["name"] if r["campaign"] is not None else "不属任何活动"
+        out.row(name, r["season_label"], r["year"], r["person_times"], r["amount"], formats=money)
+    total = by_campaign["total"]
+    out.row("合计", "", None, total["person_times"], total["amount"], formats=money)
+    out.gap()
+
+    formats = {5: DATE_FORMAT, 6: DATE_FORMAT, 7: AMOUNT_FORMAT, 9: AMOUNT_FORMAT, 10: SHARE_FORMAT}
+    out.row("四、活动预算执行", bold=True)
+    out.row(
+        "活动", "举办工会", "工会代码", "下拨自", "年度", "开始日期", "结束日期", "预算（元）",
+        "支出人次", "已支出（元）", "使用比例", bold=True,
+    )  # fmt: skip
+    budgets = result["budgets"]
+    for r in budgets["rows"]:
+        out.row(
+            r["name"], r["union_name"], r["union_code"], r["allocated_from"], r["year"],
+            r["starts_on"], r["ends_on"], r["budget"], r["person_times"],
+            r["spent"], r["share"], formats=formats,
+        )  # fmt: skip
+    total = budgets["total"]
+    out.row(
+        "合计", "", "", "", None, "", "", total["budget"], total["person_times"], total["spent"],
+        total["share"], formats=formats,
+    )  # fmt: skip
+
+    for letter, width in zip(
+        "ABCDEFGHIJK", (30, 22, 14, 22, 10, 12, 12, 16, 10, 16, 10), strict=True
+    ):
+        sheet.column_dimensions[letter].width = width
+    return workbook
+
+
+# --- API --------------------------------------------------------------------------------
+
+
+def _money(**kwargs):
+    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+
+
+def _share():
+    return serializers.DecimalField(
+        max_digits=9, decimal_places=4, allow_null=True, help_text="spent / budget"
+    )
+
+
+class UnionOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class HouseholdCounts(serializers.Serializer):
+    on_file = serializers.IntegerField(help_text="on file at the period's end")
+    filed = serializers.IntegerField(help_text="filed in the period")
+    exited = serializers.IntegerField(help_text="exited (脱困) in the period")
+    removed = serializers.IntegerField(help_text="removed while on file in the period")
+
+
+class HouseholdRow(HouseholdCounts):
+    category = serializers.CharField()
+    label = serializers.CharField()
+
+
+class HouseholdsOut(serializers.Serializer):
+    rows = HouseholdRow(many=True)
+    total = HouseholdCounts()
+
+
+class Helped(serializers.Serializer):
+    person_times = serializers.IntegerField()
+    amount = _money()
+
+
+class KindRow(Helped):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+
+
+class ByKindOut(serializers.Serializer):
+    rows = KindRow(many=True)
+    total = Helped()
+
+
+class CampaignRow(Helped):
+    campaign = serializers.IntegerField(
+        allow_null=True, help_text="the root campaign; null: records outside any campaign"
+    )
+    name = serializers.CharField()
+    season = serializers.CharField()
+    season_label = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+
+
+class ByCampaignOut(serializers.Serializer):
+    rows = CampaignRow(many=True)
+    total = Helped()
+
+
+class BudgetTotal(serializers.Serializer):
+    budget = _money()
+    person_times = serializers.IntegerField()
+    spent = _money()
+    share = _share()
+
+
+class BudgetRow(BudgetTotal):
+    campaign = serializers.IntegerField()
+    name = serializers.CharField()
+    season = serializers.CharField()
+    season_label = serializers.CharField()
+    year = serializers.IntegerField()
+    union_code = serializers.CharField()
+    union_name = serializers.CharField()
+    allocated_from = serializers.CharField(help_text="the campaign above, outside the subtree")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+
+
+class BudgetsOut(serializers.Serializer):
+    rows = BudgetRow(many=True)
+    total = BudgetTotal()
+
+
+class FiguresOut(serializers.Serializer):
+    union = UnionOut(allow_null=True, help_text="null: the whole platform")
+    start = serializers.DateField()
+    end = serializers.DateField()
+    households = HouseholdsOut()
+    by_kind = ByKindOut()
+    by_campaign = ByCampaignOut()
+    budgets = BudgetsOut()
+
+
+class FiguresView(APIView):
+    """The figures of hardship work (帮扶工作统计) for a union's subtree and a period:
+    households on file at the end, filed, exited and removed, by category; person-times
+    and amounts by kind and by campaign; budget used by campaign. Amounts in yuan as
+    strings. A union code outside the caller's subtree answers as one that does not exist."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("union", str, description="union code; the caller's own by default"),
+            OpenApiParameter("start", str, description="first day, 2026-01-01; 1 January"),
+            OpenApiParameter("end", str, description="last day, included; today by default"),
+        ],
+        responses=FiguresOut,
+    )
+    def get(self, request):
+        params = request.query_params
+        result = figures(
+            request.user,
+            params.get("union", "").strip() or None,
+            params.get("start", "").strip(),
+            params.get("end", "").strip(),
+        )
+        return Response(FiguresOut(result).data)
