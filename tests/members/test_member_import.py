@@ -67,6 +67,9 @@ def test_a_clean_roster_goes_in(tree, tmp_path):
     assert Person.objects.get(name="曾小贤").platform == "food_delivery"
     dates = set(Membership.objects.values_list("joined_on", flat=True))
     assert dates == {datetime.date(2023, 10, 8)}
+    # Numbered in file order.
+    numbers = Membership.objects.order_by("member_number").values_list("person__name", flat=True)
+    assert list(numbers) == ["张 三", "单田芳", "曾小贤", "解晓东", "区小华"]
     numbers = sorted(Membership.objects.values_list("member_number", flat=True))
     assert numbers == [f"510104{n:010d}" for n in range(1, 6)]
     assert "备注" in out  # the unknown column is listed
@@ -144,6 +147,20 @@ def test_reimporting_the_same_roster_changes_nothing(tree, tmp_path):
     assert error is None, out
     assert Membership.objects.count() == 5
     assert Job.objects.order_by("-id").first().result["unchanged"] == 5
+
+
+def test_a_returning_member_keeps_their_number_and_newcomers_get_the_next(tree, tmp_path):
+    run_import(dirty_roster(tmp_path / "first.xlsx", good_rows()[:2]), "--union", UNION)
+    shan = Membership.objects.get(person__name="单田芳")
+    services.change_membership_status(
+        tree.jiceng, shan, Membership.Status.LEFT, on=datetime.date(2024, 1, 1)
+    )
+    path = dirty_roster(tmp_path / "again.xlsx", [*good_rows()[1:3]])  # 单田芳 again, 曾小贤
+    out, error = run_import(path, "--union", UNION)
+    assert error is None, out
+    current = dict(Membership.objects.current().values_list("person__name", "member_number"))
+    assert current["单田芳"] == shan.member_number == "5101040000000002"
+    assert current["曾小贤"] == "5101040000000003"
 
 
 def test_a_union_outside_the_scope(tree, tmp_path):

@@ -331,15 +331,24 @@ class MemberImporter:
                 [now, now, job.pk],
             )
             persons = c.rowcount
-            c.execute(
-                f"UPDATE {s} SET person_id = {find_person} WHERE {todo} AND person_id IS NULL"
-            )
-            self.issue_numbers(stage, todo)
+            # One pass writes the memberships: persons created just now are found by their
+            # index and new members numbered from the reserved blocks in file order, in
+            # the SELECT, rather than by two more UPDATEs that rewrite every staged row.
+            firsts = self.reserve_numbers(stage, todo)
+            number = importing.pad_number("s.rank + f.first - 1")
             c.execute(
                 "INSERT INTO members_membership (person_id, union_id, member_number, joined_on, "
                 "status, card_number, created_at, import_job_id) "
-                f"SELECT person_id, union_id, member_number, joined_on, 'active', "
-                f"coalesce(card_number, ''), %s, %s FROM {s} WHERE {todo} ORDER BY seq",
+                "SELECT coalesce(s.person_id, (SELECT p.id FROM members_person p "
+                "WHERE p.id_number_index = s.id_number_index)), "
+                f"s.union_id, coalesce(s.member_number, s.number_prefix || {number}), "
+                "s.joined_on, 'active', coalesce(s.card_number, ''), %s, %s "
+                "FROM (SELECT seq, person_id, id_number_index, union_id, member_number, "
+                "number_prefix, joined_on, card_number, row_number() OVER (PARTITION BY "
+                "number_prefix, member_number IS NULL ORDER BY seq) AS rank "
+                f"FROM {s} WHERE {todo}) s "
+                f"LEFT JOIN {firsts} f ON f.prefix = s.number_prefix AND s.member_number IS NULL "
+                "ORDER BY s.seq",
                 [now, job.pk],
             )
             memberships = c.rowcount
@@ -349,26 +358,19 @@ class MemberImporter:
             "unchanged": stage.count("ok = 1 AND unchanged = 1"),
         }
 
-    def issue_numbers(self, stage, todo):
-        """Member numbers for the rows without one: a block reserved per county prefix, then
-        each row its place in the block, in file order, in one statement."""
+    def reserve_numbers(self, stage, todo):
+        """A block of member numbers reserved per county prefix for the rows without one;
+        returns the scratch table of each block's first number (joined by `merge`)."""
         s = stage.name
-        need = f"{todo} AND member_number IS NULL"
+        firsts = stage.table("numbers", [("prefix", "text"), ("first", "int")])
         with connection.cursor() as c:
             c.execute(
-                f"SELECT number_prefix, count(*) FROM {s} WHERE {need} GROUP BY number_prefix"
+                f"SELECT number_prefix, count(*) FROM {s} "
+                f"WHERE {todo} AND member_number IS NULL GROUP BY number_prefix"
             )
             blocks = [
                 (prefix, reserve_member_numbers(prefix, count)) for prefix, count in c.fetchall()
             ]
-            if not blocks:
-                return
-            firsts = stage.table("numbers", [("prefix", "text"), ("first", "int")])
+        if blocks:
             stage.insert(blocks, firsts, ["prefix", "first"])
-            number = importing.pad_number("r.rank + f.first - 1")
-            c.execute(
-                f"UPDATE {s} SET member_number = r.number_prefix || {number} "
-                f"FROM (SELECT seq, number_prefix, row_number() OVER "
-                f"(PARTITION BY number_prefix ORDER BY seq) AS rank FROM {s} WHERE {need}) r "
-                f"JOIN {firsts} f ON f.prefix = r.number_prefix WHERE {s}.seq = r.seq"
-            )
+        return firsts
