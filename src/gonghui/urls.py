@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("gonghui.accounts.urls")),
     path("", include("gonghui.unions.urls")),
     path("", include("gonghui.members.urls")),
+    path("", include("gonghui.assistance.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
