@@ -211,7 +211,7 @@ def test_a_partial_correction_keeps_the_rest(tree, on_file):
     assert AuditEvent.objects.for_object(on_file).count() == 6
     with nothing_written(on_file):
         bad = api.patch(f"{FILES}{on_file.pk}/", {"household": [{"name": ""}]}, "json")
-        refused(bad, "household.0.name")
+        refused(bad, "household.1.name")
 
 
 def test_removal_and_a_refused_application(tree, on_file):
@@ -315,7 +315,7 @@ def test_a_member_of_another_open_household_is_refused(tree, on_file):
                                     "id_number": spouse_of_file_1, "work": "unable",
                                     "health": "serious"}])  # fmt: skip
     with nothing_written():
-        message = refused(post(client(tree.jiceng), FILES, data), "household.2.id_number")
+        message = refused(post(client(tree.jiceng), FILES, data), "household.3.id_number")
         assert str(on_file.pk) in message
     # The household head of an open file cannot apply again either.
     with nothing_written():

@@ -161,7 +161,7 @@ def household_formset(data=None, more=0):
 def run_file_form(form, formset, call):
     """Call the service with the form and the non-blank household rows; put its errors
     on the field they name: `household.N.field` on row N's field (N counts the rows
-    given, 0-based, as the service numbers them)."""
+    given from 1, as the service numbers them)."""
     data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
     given = [f for f in formset.forms if not f.is_blank()]
     data["household"] = [dict(f.cleaned_data) for f in given]
@@ -171,8 +171,8 @@ def run_file_form(form, formset, call):
         for field, messages in e.message_dict.items():
             parts = field.split(".")
             if parts[0] == "household" and len(parts) == 3 and parts[1].isdigit():
-                n = int(parts[1])
-                row = given[n] if n < len(given) else None
+                n = int(parts[1]) - 1
+                row = given[n] if 0 <= n < len(given) else None
                 if row is not None and parts[2] in row.fields:
                     row.add_error(parts[2], messages)
                     continue

@@ -131,14 +131,13 @@ def allocate(actor, campaign, data):
         union.pk == campaign.union_id or not union.path.startswith(campaign.union.path)
     ):
         errors.add("union", _("Allocate to a union below %(union)s.") % {"union": campaign.union})
-    errors.raise_if_any()
     left = remaining(campaign)
-    if budget > left:
+    if budget is not None and budget > left:
         errors.add(
             "budget",
             _("Only %(left)s yuan of this campaign is left to allocate.") % {"left": left},
         )
-        errors.raise_if_any()
+    errors.raise_if_any()
     try:
         with transaction.atomic():
             child = Campaign.objects.create(

@@ -103,19 +103,21 @@ def _file_values(data, errors):
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         errors.add("household", _("List the household members, one entry each."))
         rows = []
+    # Members are numbered from 1 in error names (household.1.name), as list rows are.
     values["household"] = [
-        _household_row(row, read.Prefixed(errors, f"household.{i}.")) for i, row in enumerate(rows)
+        _household_row(row, read.Prefixed(errors, f"household.{n}."))
+        for n, row in enumerate(rows, start=1)
     ]
     seen = {}
-    for i, row in enumerate(values["household"]):
+    for n, row in enumerate(values["household"], start=1):
         if row["id_number"] in seen:
             errors.add(
-                f"household.{i}.id_number",
+                f"household.{n}.id_number",
                 _("Listed twice in this household (also member %(n)d).")
-                % {"n": seen[row["id_number"]] + 1},
+                % {"n": seen[row["id_number"]]},
             )
         elif row["id_number"]:
-            seen[row["id_number"]] = i
+            seen[row["id_number"]] = n
     return values
 
 
@@ -214,8 +216,12 @@ def _describe(file, values):
 
 
 def _check_household(values, head, errors, exclude_file=None):
-    fields = {crypto.blind_index(row["id_number"]): f"household.{i}.id_number"
-              for i, row in enumerate(values["household"]) if row["id_number"]}  # fmt: skip
+    rows = enumerate(values["household"], start=1)
+    fields = {
+        crypto.blind_index(row["id_number"]): f"household.{n}.id_number"
+        for n, row in rows
+        if row["id_number"]
+    }
     if head is not None:
         if head.id_number_index in fields:
             errors.add(fields[head.id_number_index], _("This is the household head."))
