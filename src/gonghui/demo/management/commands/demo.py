@@ -6,6 +6,7 @@ from collections import Counter
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from gonghui.demo import assistance as demo_assistance
 from gonghui.demo import builder
 from gonghui.demo import members as demo_members
 from gonghui.regions import loader
@@ -40,6 +41,9 @@ class Command(BaseCommand):
                 f"  {persons} 名会员 members, {pending} 份待审入会申请 pending applications, "
                 f"{transfers} 笔接转 transfers in flight, in {time.monotonic() - started:.1f} s"
             )
+            started = time.monotonic()
+            made = demo_assistance.build_assistance()
+            self.report_assistance(made, time.monotonic() - started)
         self.stdout.write(f"\n演示账号 Demo logins (密码 password: {builder.PASSWORD})")
         rows = [("username", "role", "union"), *builder.logins()]
         for username, role, union in rows:
@@ -57,4 +61,15 @@ class Command(BaseCommand):
             + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
             + f"), {len(plan.employers)} 家用人单位 employers "
             f"(建会率 covered {covered / len(plan.employers):.1%}) in {seconds:.1f} s"
+        )
+
+    def report_assistance(self, made, seconds):
+        statuses = ", ".join(f"{status} {n}" for status, n in sorted(made["statuses"].items()))
+        self.stdout.write(
+            f"  {made['files']} 份困难职工档案 hardship files ({statuses}), "
+            f"{made['household_members']} 名家庭成员 household members, "
+            f"{made['visits']} 次走访 visits; {made['campaigns']} 个四季送活动及下拨 campaigns "
+            f"and allocations, {made['records']} 条帮扶记录 assistance records "
+            f"({made['cancelled']} 条作废 cancelled, {made['amount']:,} 元 yuan), "
+            f"in {seconds:.1f} s"
         )
