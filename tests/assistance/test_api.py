@@ -306,6 +306,11 @@ def test_assistance_against_a_closed_file_is_follow_up_only(tree, on_file, clock
         refused(post(api, RECORDS, {**row, "kind": "medical"}), "kind")
     assert ok(post(api, RECORDS, {**row, "kind": "seasonal"}), 201)["file"] == on_file.pk
     assert ok(post(api, RECORDS, {**row, "kind": "employment"}), 201)["kind"] == "employment"
+    # Relief given while the household was on file, entered late, is judged on its date.
+    before_exit = {**row, "kind": "medical", "given_on": "2026-11-06"}
+    assert ok(post(api, RECORDS, before_exit), 201)["given_on"] == "2026-11-06"
+    with nothing_written():
+        refused(post(api, RECORDS, {**before_exit, "given_on": "2026-11-09"}), "kind")
 
 
 def test_a_member_of_another_open_household_is_refused(tree, on_file):

@@ -24,6 +24,7 @@ from gonghui.core.validation import Errors
 from gonghui.members.services import find_person
 
 Kind = AssistanceRecord.Kind
+FOLLOW_UP_KINDS = AssistanceRecord.FOLLOW_UP_KINDS
 # The kind a campaign's records take when the list does not say.
 KIND_BY_SEASON = {
     Campaign.Season.WINTER: Kind.SEASONAL,
@@ -121,16 +122,19 @@ def _check(actor, data, errors, batch, label=""):
 def _check_file(file, values, index, errors):
     if index and not file.household.filter(id_number_index=index).exists():
         errors.add("id_number", _("This person is not of the file's household."))
-    if file.status not in HardshipFile.OPEN or file.status == HardshipFile.Status.FOLLOW_UP:
-        if values["kind"] and values["kind"] not in AssistanceRecord.FOLLOW_UP_KINDS:
-            errors.add(
-                "kind",
-                _(
-                    "The file is %(status)s: only follow-up help (legal aid, employment "
-                    "help, seasonal visits) may be recorded against it."
-                )
-                % {"status": file.get_status_display()},
+    # Relief is for the time the household was in hardship: judged on the day given, so a
+    # payment made before the exit and entered after it still goes in.
+    ended = file.exited_on or file.closed_on
+    given_on, kind = values["given_on"], values["kind"]
+    if ended and given_on and given_on >= ended and kind and kind not in FOLLOW_UP_KINDS:
+        errors.add(
+            "kind",
+            _(
+                "The file is %(status)s since %(date)s: only follow-up help (legal aid, "
+                "employment help, seasonal visits) may be recorded against it from then."
             )
+            % {"status": file.get_status_display(), "date": ended},
+        )
 
 
 def _check_campaign(campaign, values, index, errors, batch, label):
