@@ -168,6 +168,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `kind`: each choice set gets its own name in the
+    # schema instead of a hash-suffixed one (Status738Enum).
+    "ENUM_NAME_OVERRIDES": {
+        "UnionStatusEnum": "gonghui.unions.models.TradeUnion.Status",
+        "UnionKindEnum": "gonghui.unions.models.TradeUnion.Kind",
+        "JobStatusEnum": "gonghui.core.models.Job.Status",
+        "JobKindEnum": "gonghui.core.models.Job.Kind",
+        "MembershipStatusEnum": "gonghui.members.models.Membership.Status",
+        "JoinApplicationStatusEnum": "gonghui.members.models.JoinApplication.Status",
+        "TransferStatusEnum": "gonghui.members.models.Transfer.Status",
+        "HardshipFileStatusEnum": "gonghui.assistance.models.HardshipFile.Status",
+        "HomeVisitKindEnum": "gonghui.assistance.models.HomeVisit.Kind",
+        "AssistanceKindEnum": "gonghui.assistance.models.AssistanceRecord.Kind",
+        "HouseholdWorkEnum": "gonghui.assistance.models.HouseholdMember.Work",
+        "HouseholdHealthEnum": "gonghui.assistance.models.HouseholdMember.Health",
+        "DisabilityGradeEnum": "gonghui.assistance.models.HouseholdMember.Disability",
+    },
 }
 
 LOGGING = {
