@@ -7,6 +7,7 @@ from itertools import pairwise
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from gonghui.accounts.models import User
@@ -90,6 +91,15 @@ def assert_members():
     assert statuses["active"] > 800 and statuses["retained"] and statuses["left"]
     gig = Membership.objects.filter(person__employment_form="gig")
     assert gig.exists() and not gig.exclude(union__kind=K.GIG_POOL).exists()
+    # Dates a union worker would believe: joined as an adult, nothing ends in the future,
+    # 保留会籍 only for those of retiring age or near it.
+    today = timezone.localdate()
+    for m in Membership.objects.select_related("person"):
+        born = m.person.birth_date
+        assert m.joined_on >= born.replace(year=born.year + 18, day=min(born.day, 28))
+        assert m.joined_on <= today and (m.ended_on is None or m.ended_on <= today)
+        if m.status == "retained":
+            assert today.year - born.year >= 45
     assert JoinApplication.objects.filter(status="pending").count() == 100
     assert Transfer.objects.open().count() == 20
     for person in Person.objects.order_by("?")[:50]:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 from stdnum.cn import ric
 
@@ -55,6 +56,18 @@ class People:
                 return phone
 
 
+def age(birth, on):
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def adult(birth):
+    """The 18th birthday (29 February born: 1 March)."""
+    try:
+        return birth.replace(year=birth.year + 18)
+    except ValueError:
+        return date(birth.year + 18, 3, 1)
+
+
 @transaction.atomic
 def build_members(seed=2026, total=MEMBERS):
     """Returns (persons, pending applications, transfers) made."""
@@ -98,12 +111,18 @@ def _build(seed, total):
         numbers[prefix] = issue_member_numbers(prefix, count)
     statuses = [s for s, _w in STATUSES]
     weights = [w for _s, w in STATUSES]
+    today = timezone.localdate()
     for person, union in zip(persons, unions, strict=True):
         status = rng.choices(statuses, weights)[0]
-        joined = date(2000, 1, 1) + timedelta(days=rng.randrange(0, 9400))
+        if status == "retained" and age(person.birth_date, today) < 45:
+            status = "active"  # 保留会籍 is for retirees and the long unemployed
+        # Joined at 18 at the earliest, since 2000, and not in the last month.
+        first = max(date(2000, 1, 1), adult(person.birth_date))
+        span = max((today - timedelta(days=30) - first).days, 1)
+        joined = first + timedelta(days=rng.randrange(0, 9400) * span // 9400)
         ended = None
         if status in ("left", "deceased"):
-            ended = joined + timedelta(days=rng.randrange(30, 800))
+            ended = min(joined + timedelta(days=rng.randrange(30, 800)), today)
         memberships.append(
             Membership(
                 person=person,
