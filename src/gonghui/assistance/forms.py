@@ -140,30 +140,117 @@ class HouseholdRowForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return not any(data.get(name) for name in self.fields)
 
+    def left_out(self):
+        """Not handed to the service: a blank line."""
+        return self.is_blank()
+
+
+class FileEditForm(FileForm):
+    """Correcting an open file's description: the head stays, the card is kept unless a
+    new one is typed (the stored number never reaches the page), and a note says why."""
+
+    note = note_field(
+        gettext_lazy("reason for the change"),
+        help_text=gettext_lazy("e.g. annual review; a child was born; new bank card."),
+    )
+
+    GROUPS = (
+        (gettext_lazy("Hardship"), ("category", "standard_level", "main_cause", "other_causes",
+                                    "situation")),
+        (gettext_lazy("Living conditions and payments"), ("housing", "medical_insurance",
+                                                          "bank_name", "bank_card")),
+        (gettext_lazy("Reason for the change"), ("note",)),
+    )  # fmt: skip
+
+    def __init__(self, *args, card_masked="", **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["head_id_number"], self.fields["applied_on"]
+        if card_masked:
+            self.fields["bank_card"].label = gettext_lazy("new bank card for payments")
+            self.fields["bank_card"].help_text = _("Leave empty to keep %(card)s.") % {
+                "card": card_masked
+            }
+
+
+class MemberRowForm(HouseholdRowForm):
+    """A household line on the edit page: a member on file (by `member`, the hidden pk;
+    their ID number shown masked and kept as stored) or a new one (ID number typed)."""
+
+    member = forms.CharField(required=False, widget=forms.HiddenInput)
+    remove = forms.BooleanField(label=gettext_lazy("remove"), required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members or {}
+        pk = str(self["member"].value() or "")
+        self.on_file = self.members.get(pk)  # the HouseholdMember, None for a new line
+
+    def clean_member(self):
+        pk = str(self.cleaned_data.get("member") or "").strip()
+        if pk and pk not in self.members:
+            raise ValidationError(
+                _("This line is not a member of this household; reload the page and try again.")
+            )
+        return pk
+
+    def is_blank(self):
+        data = getattr(self, "cleaned_data", {})
+        if data.get("member"):
+            return False
+        return not any(data.get(name) for name in self.fields if name != "remove")
+
+    def left_out(self):
+        """Blank, or a member on file ticked for removal."""
+        return self.is_blank() or bool(self.cleaned_data.get("remove") and self.on_file)
+
 
 HOUSEHOLD_ROWS = 5  # blank rows offered; "more rows" adds more
+EDIT_ROWS = 2  # blank rows below the members on file
 MAX_HOUSEHOLD = 30
 HouseholdFormSet = forms.formset_factory(
     HouseholdRowForm, extra=HOUSEHOLD_ROWS, max_num=MAX_HOUSEHOLD, absolute_max=MAX_HOUSEHOLD
 )
+MemberFormSet = forms.formset_factory(
+    MemberRowForm, extra=EDIT_ROWS, max_num=MAX_HOUSEHOLD, absolute_max=MAX_HOUSEHOLD
+)
 
 
-def household_formset(data=None, more=0):
-    """The household rows; `more` adds blank rows to a submitted set."""
+def member_initial(member):
+    """A member on file as the edit page's line starts (no ID number: it shows masked)."""
+    return {
+        "member": str(member.pk),
+        "relation": member.relation,
+        "name": member.name,
+        "work": member.work,
+        "monthly_income": member.monthly_income,
+        "health": member.health,
+        "disability": member.disability,
+    }
+
+
+def household_formset(data=None, more=0, members=None):
+    """The household rows; `more` adds blank rows to a submitted set. With `members`
+    (the file's members besides the head, by pk as text), the edit page's rows: those
+    members first, then blank lines for new ones."""
     if data is not None and more:
         data = data.copy()
         key = "household-TOTAL_FORMS"
         total = int(data.get(key) or 0) if str(data.get(key) or "").isdigit() else 0
         data[key] = str(min(total + more, MAX_HOUSEHOLD))
-    return HouseholdFormSet(data, prefix="household")
+    if members is None:
+        return HouseholdFormSet(data, prefix="household")
+    initial = None if data is not None else [member_initial(m) for m in members.values()]
+    return MemberFormSet(
+        data, prefix="household", initial=initial, form_kwargs={"members": members}
+    )
 
 
 def run_file_form(form, formset, call):
-    """Call the service with the form and the non-blank household rows; put its errors
-    on the field they name: `household.N.field` on row N's field (N counts the rows
-    given from 1, as the service numbers them)."""
+    """Call the service with the form and the household rows given (not blank, not
+    removed); put its errors on the field they name: `household.N.field` on row N's
+    field (N counts the rows given from 1, as the service numbers them)."""
     data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
-    given = [f for f in formset.forms if not f.is_blank()]
+    given = [f for f in formset.forms if not f.left_out()]
     data["household"] = [dict(f.cleaned_data) for f in given]
     try:
         return call(data)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("hardship/figures/", figures_views.page, name="figures"),
     path("hardship/figures.xlsx", figures_views.xlsx, name="figures_xlsx"),
     path("hardship/<int:pk>/", views.file_detail, name="file"),
+    path("hardship/<int:pk>/edit/", views.file_edit, name="file_edit"),
     path("hardship/<int:pk>/<slug:step>/", views.file_step, name="file_step"),
     path("assistance/", views.record_list, name="records"),
     path("assistance/new/", views.record_new, name="record_new"),

@@ -12,7 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    DecimalField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -361,6 +368,76 @@ def file_new(request):
             )
             return redirect(file)
     return render(request, "assistance/file_new.html", {"form": form, "formset": formset})
+
+
+def _edit_data(file, members, data):
+    """What `files.update` takes: the description on file (numbers whole, server-side
+    only) with what the user changed. Members on file keep their stored ID number (by
+    the line's member pk, checked to be of this file); removed ones are left out by
+    run_file_form; an empty bank card keeps the one on file."""
+    merged = files.description(file)
+    merged.pop("head_id_number", None)
+    card = merged.get("bank_card", "")
+    whole = {
+        str(m.pk): row["id_number"]
+        for m, row in zip(members.values(), merged["household"], strict=True)
+    }
+    merged.update(data)
+    if not str(data.get("bank_card") or "").strip():
+        merged["bank_card"] = card
+    rows = []
+    for row in data["household"]:
+        row = dict(row)
+        pk = row.pop("member", "")
+        row.pop("remove", None)
+        if pk:
+            row["id_number"] = whole[pk]  # the form refused a pk not of this file
+        rows.append(row)
+    merged["household"] = rows
+    return merged
+
+
+@login_required
+def file_edit(request, pk):
+    """Correct an open file's description and household (annual review, a newborn, a new
+    job, a new bank card). Whole ID and card numbers stay on the server."""
+    file = visible_file(request, pk)
+    actor = editor(request)
+    if not file.is_open:
+        messages.error(
+            request,
+            _("Not possible while the file is %(status)s.") % {"status": file.get_status_display()},
+        )
+        return redirect(file)
+    prefetch_related_objects([file], "household")
+    members = {
+        str(m.pk): m for m in file.household.all() if m.relation != HouseholdMember.Relation.SELF
+    }
+    posted = request.method == "POST"
+    more = posted and "more_rows" in request.POST
+    initial = None
+    if not posted:
+        initial = {k: v for k, v in files.description(file).items() if k != "household"}
+        initial.pop("head_id_number", None)
+        initial.pop("bank_card", None)  # never to the page
+    form = f.FileEditForm(
+        request.POST if posted else None, initial=initial, card_masked=file.bank_card_masked
+    )
+    formset = f.household_formset(
+        request.POST if posted else None, more=3 if more else 0, members=members
+    )
+    if posted and not more and form.is_valid() and formset.is_valid():
+        done = f.run_file_form(
+            form,
+            formset,
+            lambda data: files.update(actor, file, _edit_data(file, members, data)),
+        )
+        if done:
+            messages.success(request, _("The household's description is corrected."))
+            return redirect(file)
+    return render(
+        request, "assistance/file_new.html", {"form": form, "formset": formset, "file": file}
+    )
 
 
 @login_required
