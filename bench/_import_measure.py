@@ -31,9 +31,7 @@ RAW_DDL = [
     f"CREATE INDEX raw_name ON {RAW_TABLE} (name)",  # person_name
     f"CREATE INDEX raw_initials ON {RAW_TABLE} (name text_pattern_ops)",  # person_initials
     f"CREATE INDEX raw_pinyin ON {RAW_TABLE} (name text_pattern_ops)",  # person_pinyin
-    f"CREATE INDEX raw_region ON {RAW_TABLE} (household_region)",  # household_region_id
-    # members_person_household_region_id_..._like (Django's pattern index on a varchar key):
-    f"CREATE INDEX raw_region_like ON {RAW_TABLE} (household_region text_pattern_ops)",
+    f"CREATE INDEX raw_region ON {RAW_TABLE} (household_region)",  # person_household_region
 ]
 COPY_CHUNK = 1 << 20
 _PROGRESS = re.compile(r"([\d,]+)(?:/[\d,]+)?\s*$")

@@ -16,7 +16,11 @@ from gonghui.core.scope import ALL, ScopedQuerySet
 
 
 def region_field(label):
-    """An optional GB/T 2260 division (household register, residence) of a worker."""
+    """An optional GB/T 2260 division (household register, residence) of a worker.
+
+    Without Django's own index: on a key to a text primary key it adds a second (LIKE)
+    index that no query of persons uses, and every imported row pays for both. Models
+    add a plain index in their Meta where one is needed."""
     return models.ForeignKey(
         "regions.Region",
         verbose_name=label,
@@ -24,6 +28,7 @@ def region_field(label):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
 
 
@@ -120,6 +125,9 @@ class Person(models.Model):
             ),
         ]
         indexes = [
+            # Plain btree only (see region_field): the PROTECT check when a division goes.
+            models.Index(fields=["household_region"], name="person_household_region"),
+            models.Index(fields=["residence_region"], name="person_residence_region"),
             models.Index(fields=["name"], name="person_name"),
             # Prefix searches (zsf → 张三丰) on PostgreSQL need the pattern operator class.
             models.Index(
@@ -296,7 +304,11 @@ class JoinApplication(models.Model):
                 name="join_one_pending_per_person",
             ),
         ]
-        indexes = [models.Index(fields=["union", "status"], name="join_union_status")]
+        indexes = [
+            models.Index(fields=["union", "status"], name="join_union_status"),
+            models.Index(fields=["household_region"], name="join_household_region"),
+            models.Index(fields=["residence_region"], name="join_residence_region"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.name}"
