@@ -258,6 +258,17 @@ def test_bad_amounts_are_refused(tree, amount):
         refused(response, "amount")
 
 
+@pytest.mark.parametrize("field", ["campaign", "file", "union"])
+def test_true_is_not_record_number_one(tree, field):
+    member(tree, 3, name="王五")
+    with nothing_written():
+        # As the province, to whom a union numbered 1 would be visible.
+        response = post(client(tree.sheng), RECORDS,
+                        {"name": "王五", "id_number": make_id(3), "kind": "living",
+                         "amount": "100", "given_on": "2026-11-02", field: True})  # fmt: skip
+        refused(response, field)
+
+
 def test_an_amount_over_the_campaigns_remaining_budget(tree, winter):
     api = client(tree.jiceng)
     row = {"campaign": winter.pk, "name": "王五", "id_number": make_id(3),

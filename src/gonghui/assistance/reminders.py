@@ -49,7 +49,7 @@ class Reminder:
         return self.workdays_left < 0
 
 
-def _left(today, due):
+def workdays_left(today, due):
     """Working days from today to due; negative when due has passed."""
     if due >= today:
         return workdays.workdays_between(today, due)
@@ -98,6 +98,15 @@ def _may_fall_due(horizon):
     )
 
 
+def first_due(file, today):
+    """The earliest thing this file needs, whenever it falls due (None when nothing)."""
+    dues = sorted(due_dates(file, today), key=lambda kind_due: kind_due[1])
+    if not dues:
+        return None
+    kind, due = dues[0]
+    return Reminder(file, kind, due, workdays_left(today, due))
+
+
 def for_user(user, today=None, window=WINDOW_WORKDAYS):
     """The user's reminders, most urgent first."""
     path = scope_path(user)
@@ -115,6 +124,6 @@ def for_user(user, today=None, window=WINDOW_WORKDAYS):
     for file in files.iterator(chunk_size=2000):
         for kind, due in due_dates(file, today):
             if due <= horizon:
-                found.append(Reminder(file, kind, due, _left(today, due)))
+                found.append(Reminder(file, kind, due, workdays_left(today, due)))
     found.sort(key=lambda r: (r.due, r.file.pk))
     return found

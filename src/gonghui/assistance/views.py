@@ -117,12 +117,8 @@ class Notice:
 
 def next_due(file, on):
     """The earliest thing this file needs, as the worklist counts it (or None)."""
-    dues = sorted(reminders.due_dates(file, on), key=lambda kind_due: kind_due[1])
-    if not dues:
-        return None
-    kind, due = dues[0]
-    left = workdays.workdays_between(on, due) if due >= on else -workdays.workdays_between(due, on)
-    return with_days(reminders.Reminder(file, kind, due, left))
+    reminder = reminders.first_due(file, on)
+    return reminder and with_days(reminder)
 
 
 def with_days(reminder):

@@ -101,6 +101,18 @@ def mask_id(number):
     return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if number else ""
 
 
+def id_number_fields(number):
+    """The stored columns of a checked ID number (DESIGN rule 2): encrypted to show to
+    those allowed, blind-indexed to find and keep unique, masked for everyone else."""
+    from gonghui.core import crypto  # crypto reads the key from settings when called
+
+    return {
+        "id_number_encrypted": crypto.encrypt(number),
+        "id_number_index": crypto.blind_index(number),
+        "id_number_masked": mask_id(number),
+    }
+
+
 def mask_phone(phone):
     """138****5678."""
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "*" * len(phone)

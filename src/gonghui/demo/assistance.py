@@ -59,7 +59,7 @@ from gonghui.assistance.services.files import (
 from gonghui.assistance.services.records import RECORD_AUDIT_FIELDS
 from gonghui.core import audit, crypto, workdays
 from gonghui.core.context import current, request_context
-from gonghui.core.identity import mask_card, mask_id
+from gonghui.core.identity import id_number_fields, mask_card
 from gonghui.core.models import AuditEvent
 from gonghui.demo.builder import ACTOR, BATCH, SEED
 from gonghui.demo.members import MEMBERS
@@ -912,9 +912,7 @@ class Builder:
         return HouseholdMember(
             relation=d.relation,
             name=d.name,
-            id_number_encrypted=crypto.encrypt(d.number),
-            id_number_index=crypto.blind_index(d.number),
-            id_number_masked=mask_id(d.number),
+            **id_number_fields(d.number),
             birth_date=d.birth,
             work=d.work,
             monthly_income=yuan(d.income),
@@ -1415,9 +1413,7 @@ class Builder:
             file=file,
             person=to.person,
             name=to.name,
-            id_number_encrypted=crypto.encrypt(to.number),
-            id_number_index=crypto.blind_index(to.number),
-            id_number_masked=mask_id(to.number),
+            **id_number_fields(to.number),
             kind=p["kind"],
             amount=p["amount"],
             goods=p.get("goods", ""),

@@ -18,6 +18,7 @@ from gonghui.core.context import current
 from gonghui.core.identity import (
     check_id_number,
     id_birth_date,
+    id_number_fields,
     id_sex,
     mask_id,
     mask_phone,
@@ -128,9 +129,7 @@ def person_fields(values):
     return values | {
         "name_pinyin": full,
         "name_initials": initials,
-        "id_number_encrypted": crypto.encrypt(number),
-        "id_number_index": crypto.blind_index(number),
-        "id_number_masked": mask_id(number),
+        **id_number_fields(number),
         "sex": id_sex(number),
         "birth_date": id_birth_date(number),
         "phone_encrypted": crypto.encrypt(phone) if phone else None,
@@ -356,16 +355,15 @@ def submit_application(data, actor=None, consent=False):
             ),
         )
     errors.raise_if_any()
-    index = crypto.blind_index(number)
+    sealed = id_number_fields(number)
     pending = JoinApplication.objects.select_for_update().filter(
-        id_number_index=index, status=JoinApplication.Status.PENDING
+        id_number_index=sealed["id_number_index"], status=JoinApplication.Status.PENDING
     )
     existing = one(pending)
     application = existing or JoinApplication(number=_application_number())
     application.name = values["name"]
-    application.id_number_encrypted = crypto.encrypt(number)
-    application.id_number_index = index
-    application.id_number_masked = mask_id(number)
+    for field, value in sealed.items():
+        setattr(application, field, value)
     application.phone_encrypted = crypto.encrypt(phone)
     application.phone_index = crypto.blind_index(phone)
     application.phone_masked = mask_phone(phone)

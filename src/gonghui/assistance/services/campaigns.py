@@ -44,7 +44,9 @@ def _union(data, errors, actor, field="union"):
             return actor.union
         errors.add(field, _("This field is required."))
         return None
-    if isinstance(value, TradeUnion):
+    if isinstance(value, bool):  # JSON true is not union 1
+        union = None
+    elif isinstance(value, TradeUnion):
         union = value
     else:
         try:

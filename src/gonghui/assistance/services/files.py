@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from gonghui.assistance import values as read
 from gonghui.assistance.models import HardshipFile, HomeVisit, HouseholdMember
 from gonghui.core import audit, crypto, workdays
-from gonghui.core.identity import id_birth_date, mask_card, mask_id
+from gonghui.core.identity import id_birth_date, id_number_fields, mask_card
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
 from gonghui.core.validation import Errors
@@ -183,9 +183,7 @@ def _save_household(file, head, values):
                 file=file,
                 relation=row["relation"],
                 name=row["name"],
-                id_number_encrypted=crypto.encrypt(number),
-                id_number_index=crypto.blind_index(number),
-                id_number_masked=mask_id(number),
+                **id_number_fields(number),
                 birth_date=id_birth_date(number),
                 work=row["work"],
                 monthly_income=row["monthly_income"],

@@ -17,7 +17,7 @@ from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, 
 from gonghui.assistance.services import campaigns
 from gonghui.assistance.services.campaigns import _union
 from gonghui.core import audit, crypto
-from gonghui.core.identity import mask_card, mask_id
+from gonghui.core.identity import id_number_fields, mask_card
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
 from gonghui.core.validation import Errors
@@ -51,7 +51,9 @@ def _instance(model, data, field, errors, actor):
     value = data.get(field)
     if value in (None, ""):
         return None
-    if not isinstance(value, model):
+    if isinstance(value, bool):  # JSON true is not record 1
+        value = None
+    elif not isinstance(value, model):
         try:
             value = model.objects.get(pk=int(value))
         except (TypeError, ValueError, model.DoesNotExist):
@@ -116,7 +118,7 @@ def _check(actor, data, errors, batch, label=""):
         _check_file(file, values, index, errors)
     if campaign is not None:
         _check_campaign(campaign, values, index, errors, batch, label)
-    return values, index
+    return values
 
 
 def _check_file(file, values, index, errors):
@@ -206,15 +208,13 @@ def _check_campaign(campaign, values, index, errors, batch, label):
             batch.left[campaign.pk] = left - amount
 
 
-def _create(actor, values, index):
+def _create(actor, values):
     number, card = values.pop("id_number"), values.pop("card")
     file = values["file"]
     record = AssistanceRecord(
         **values,
         person=find_person(number),
-        id_number_encrypted=crypto.encrypt(number),
-        id_number_index=index,
-        id_number_masked=mask_id(number),
+        **id_number_fields(number),
         recorded_by=actor,
     )
     if card:
@@ -237,9 +237,9 @@ def record(actor, data):
     """Record one payment or gift."""
     require_editor(actor)
     errors = Errors()
-    values, index = _check(actor, data, errors, Batch())
+    values = _check(actor, data, errors, Batch())
     errors.raise_if_any()
-    return _create(actor, values, index)
+    return _create(actor, values)
 
 
 @transaction.atomic
@@ -257,7 +257,7 @@ def record_list(actor, common, rows):
         label = _("row %(n)d") % {"n": n}
         checked.append(_check(actor, data, row_errors, batch, label))
     errors.raise_if_any()
-    return [_create(actor, values, index) for values, index in checked]
+    return [_create(actor, values) for values in checked]
 
 
 @transaction.atomic
