@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.assistance import values
 from gonghui.assistance.models import HardshipFile
 from gonghui.assistance.services.files import REVIEW_MONTHS, VISIT_MONTHS, add_months
 from gonghui.core import workdays
@@ -112,7 +112,7 @@ def for_user(user, today=None, window=WINDOW_WORKDAYS):
     path = scope_path(user)
     if path is None:
         return []
-    today = today or timezone.localdate()
+    today = today or values.today()
     horizon = workdays.add_workdays(today, window)
     files = (
         HardshipFile.objects.open()

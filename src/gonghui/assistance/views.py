@@ -24,7 +24,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,10 +52,6 @@ def editor(request):
     """The acting user, if their role may change records (else 403: the record is in scope)."""
     require_editor(request.user)
     return request.user
-
-
-def today():
-    return timezone.localdate()
 
 
 def visible_file(request, pk):
@@ -102,7 +97,7 @@ class Notice:
     @property
     def workdays_left(self):
         """Working days from today to the first day of the next step (0: it may be taken)."""
-        return max(workdays.workdays_between(today(), self.next_step_from), 0)
+        return max(workdays.workdays_between(read.today(), self.next_step_from), 0)
 
     @classmethod
     def of(cls, starts, until):
@@ -253,7 +248,7 @@ def allowed_steps(file):
 
 def _step_form(slug, file, bound=None):
     """The step's form, bound as posted or with today's dates, and the help it needs."""
-    on = today().isoformat()
+    on = read.today().isoformat()
     initial = {
         "review": {"reviewed_on": on},
         "visit": {"visited_on": on},
@@ -268,7 +263,7 @@ def _step_form(slug, file, bound=None):
     }[slug]
     form = bound or STEPS[slug].form(prefix=slug, initial=initial)
     if slug in ("notice", "exit"):
-        preview = Notice.posted(today())
+        preview = Notice.posted(read.today())
         form.preview = preview
     return form
 
@@ -277,7 +272,7 @@ def _file_page(request, file, bound=None):
     """The file: household (masked), dates and deadlines, visits, assistance, clashes,
     the steps the user may take now, and the history."""
     user = request.user
-    on = today()
+    on = read.today()
     household = list(file.household.all())
     for m in household:
         born = m.birth_date
@@ -340,7 +335,7 @@ def file_list(request):
     filterset = HardshipFileFilter(request.GET, visible, request=request)
     qs = filterset.qs if filterset.is_valid() else visible.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    on = today()
+    on = read.today()
     for file in page:
         file.due = next_due(file, on) if file.is_open else None
     return render(request, "assistance/file_list.html", {"filterset": filterset, "page": page})
@@ -352,7 +347,7 @@ def file_new(request):
     actor = editor(request)
     posted = request.method == "POST"
     more = posted and "more_rows" in request.POST
-    form = f.FileForm(request.POST if posted else None, initial={"applied_on": today()})
+    form = f.FileForm(request.POST if posted else None, initial={"applied_on": read.today()})
     formset = f.household_formset(request.POST if posted else None, more=3 if more else 0)
     if posted and not more and form.is_valid() and formset.is_valid():
         file = f.run_file_form(form, formset, lambda data: files.apply(actor, data))
@@ -488,7 +483,7 @@ def campaign_choices(user):
     """Campaigns a record of the user's union may count against: its own, this year and
     last (a platform administrator: the top-level campaigns)."""
     qs = Campaign.objects.visible_to(user).select_related("union")
-    qs = qs.filter(year__gte=today().year - 1)
+    qs = qs.filter(year__gte=read.today().year - 1)
     qs = qs.filter(union=user.union) if user.union_id else qs.filter(parent__isnull=True)
     return list(qs.order_by("-year", "name")[:200])
 
@@ -503,7 +498,7 @@ def record_new(request):
         if not str(file_id).isdigit():
             raise Http404
         file = visible_file(request, file_id)
-    initial = {"given_on": today().isoformat()}
+    initial = {"given_on": read.today().isoformat()}
     if request.GET.get("campaign"):
         initial["campaign"] = request.GET["campaign"]
     form = f.RecordForm(
@@ -731,7 +726,7 @@ def campaign_distribute(request, pk):
     """发放名单: rows pasted from Excel, recorded all at once or not at all."""
     campaign = visible_campaign(request, pk)
     actor = editor(request)
-    form = f.DistributeForm(request.POST or None, initial={"given_on": today().isoformat()})
+    form = f.DistributeForm(request.POST or None, initial={"given_on": read.today().isoformat()})
     rows, row_errors, checked = [], [], None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
