@@ -6,9 +6,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from rosters import dirty_roster, make_id, row
 
+from gonghui.core import importing
 from gonghui.core.models import AuditEvent, Job
 from gonghui.core.timeline import timeline
 from gonghui.members import services
@@ -168,3 +171,29 @@ def test_a_union_outside_the_scope(tree, tmp_path):
     _out, error = run_import(path, "--union", tree.sibling_grassroots.code, "--user", "xian")
     assert error is not None and "5101050101" in error
     assert not Membership.objects.exists()
+
+
+def test_rows_naming_their_unions_land_in_them(tree, tmp_path, monkeypatch):
+    """A 工会代码 column: the unions are looked up once per batch of rows (two here), and a
+    code that is unknown, outside the user's county or not a receiving union is the row's
+    error."""
+    monkeypatch.setattr(importing, "BATCH", 2)
+    codes = [UNION, "9999999999", tree.sibling_grassroots.code, tree.county.code, UNION]
+    lines = [f"甲{i},{make_id(seq=f'{i:03d}')},{code}" for i, code in enumerate(codes, 1)]
+    path = tmp_path / "按工会.csv"
+    path.write_text("姓名,公民身份号码,工会代码\n" + "\n".join(lines) + "\n", encoding="gb18030")
+    with CaptureQueriesContext(connection) as queries:
+        out, error = run_import(path, "--user", "xian")
+    assert error is not None
+    lookups = [q["sql"] for q in queries if '"unions_tradeunion"."code" IN' in q["sql"]]
+    assert len(lookups) == 2  # the four codes of rows 1-4 in two queries; row 5's is known
+    bad = sorted(line for line in out.splitlines() if "工会代码" in line)
+    assert len(bad) == 3, out
+    assert "第3行" in bad[0] and "9999999999" in bad[0]  # unknown
+    assert "第4行" in bad[1] and "5101050101" in bad[1]  # another county's: not in scope
+    assert "第5行" in bad[2] and "锦江区总工会" in bad[2]  # a federation takes no members
+    assert not Membership.objects.exists()
+    out, error = run_import(path, "--user", "xian", "--skip-invalid")
+    assert error is None, out
+    joined = Membership.objects.values_list("person__name", "union__code")
+    assert sorted(joined) == [("甲1", UNION), ("甲5", UNION)]

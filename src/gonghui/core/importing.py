@@ -7,9 +7,11 @@ PostgreSQL, batched inserts on SQLite), and the checks and the merge that follow
 set-based SQL, so a million rows never sit in Python at once.
 
 An importer (members/importers.py, ...) supplies the columns of its file, the columns
-of its stage, `check_row`, `check_set` and `merge`; this module does the rest.
+of its stage, `check_row`, `check_set` and `merge` (and `prefetch` when its rows need
+lookups in the database); this module does the rest.
 """
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -153,6 +155,19 @@ class Stage:
                 yield current, current_raw
 
 
+def prefetched(rows, importer, context):
+    """The rows, each batch of them first given to the importer's `prefetch(rows, context)`
+    when it has one: lookups that the rows' checks need from the database (a union by its
+    code) are then made once per batch rather than once per row."""
+    prefetch = getattr(importer, "prefetch", None)
+    if prefetch is None:
+        yield from rows
+        return
+    while batch := list(itertools.islice(rows, BATCH)):
+        prefetch(batch, context)
+        yield from batch
+
+
 def pad_number(expression, width=10):
     """SQL for a number zero-padded to `width` digits, on either database."""
     if connection.vendor == "postgresql":
@@ -177,7 +192,7 @@ def run(job, progress, importer):
     stage.create()
     try:
         batch, errors, seq = [], [], 0
-        for row in table.rows():
+        for row in prefetched(table.rows(), importer, context):
             seq += 1
             problems = RowErrors(seq, row.sheet, row.number)
             for name, message in row.problems.items():
