@@ -23,10 +23,11 @@ ANALYZE of the registry's tables (as autovacuum leaves a database at rest) and a
      process into a bare table, bench_roster: an identity primary key and one index for each
      index of members_person on the raw column it is computed from (unique on the ID number,
      unique on the phone where not empty, name, two text_pattern_ops indexes on the name for
-     the pinyin and initials indexes, 户籍地 for the region key). Not mirrored: the indexes
-     of residence_region, employer and import_job (null or one value in every row our import
-     writes) and the whole membership table (seven indexes) that our import writes as well.
-     The baseline is the cheaper for it.
+     the pinyin and initials indexes, 户籍地 for the region key). Not mirrored: the index of
+     import_job (one value in every row our import writes), the partial indexes of
+     residence_region and employer (no entry for these rows, which have neither) and the
+     whole membership table (six indexes) that our import writes as well. The baseline is
+     the cheaper for it.
   c. our import of the CSV, run as an administrator runs it, `gonghui import members FILE`
      in a child process with this run's DATABASE_URL and GONGHUI_DATA_DIR, without --union
      (the 工会代码 column names each row's union): every row checked by the services' rules

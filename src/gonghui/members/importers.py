@@ -329,7 +329,11 @@ class MemberImporter:
             f"(SELECT p.id FROM members_person p WHERE p.id_number_index = {s}.id_number_index)"
         )
         with connection.cursor() as c:
-            c.execute(f"UPDATE {s} SET person_id = {find_person} WHERE {todo}")
+            # Only the rows of persons already registered are rewritten (in a first import,
+            # none): an UPDATE of every row would write the whole stage again.
+            c.execute(
+                f"UPDATE {s} SET person_id = {find_person} WHERE {todo} AND EXISTS {find_person}"
+            )
             # A returning member keeps the number of their last membership (kept for life).
             c.execute(
                 f"UPDATE {s} SET member_number = (SELECT m.member_number FROM "

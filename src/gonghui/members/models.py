@@ -100,6 +100,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="workers",
+        db_index=False,  # a partial index in Meta: most persons have none
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -125,9 +126,22 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            # Plain btree only (see region_field): the PROTECT check when a division goes.
-            models.Index(fields=["household_region"], name="person_household_region"),
-            models.Index(fields=["residence_region"], name="person_residence_region"),
+            # Plain btree only (see region_field): the PROTECT check when a division goes,
+            # the SET NULL when an employer goes. Partial: an empty key is never looked up,
+            # and a roster without these columns then writes no entry for them.
+            models.Index(
+                fields=["household_region"],
+                condition=Q(household_region__isnull=False),
+                name="person_household_region",
+            ),
+            models.Index(
+                fields=["residence_region"],
+                condition=Q(residence_region__isnull=False),
+                name="person_residence_region",
+            ),
+            models.Index(
+                fields=["employer"], condition=Q(employer__isnull=False), name="person_employer"
+            ),
             models.Index(fields=["name"], name="person_name"),
             # Prefix searches (zsf → 张三丰) on PostgreSQL need the pattern operator class.
             models.Index(
@@ -169,6 +183,7 @@ class Membership(models.Model):
         verbose_name=_("union"),
         on_delete=models.PROTECT,
         related_name="memberships",
+        db_index=False,  # membership_union_status (union, status) serves it
     )
     # Issued on first joining and kept for life: a transfer's new membership carries it on,
     # the old one keeps it in history, so it is unique among current memberships only.
