@@ -197,3 +197,22 @@ def test_rows_naming_their_unions_land_in_them(tree, tmp_path, monkeypatch):
     assert error is None, out
     joined = Membership.objects.values_list("person__name", "union__code")
     assert sorted(joined) == [("甲1", UNION), ("甲5", UNION)]
+
+
+def test_an_import_leaves_the_connection_as_it_found_it(tree, tmp_path):
+    """The set checks and the merge sort with more memory on PostgreSQL; a background
+    worker's connection lives on, so the setting must not outlive the import."""
+    if connection.vendor != "postgresql":
+        pytest.skip("work_mem is PostgreSQL's")
+
+    def work_mem():
+        with connection.cursor() as c:
+            c.execute("SHOW work_mem")
+            return c.fetchone()[0]
+
+    before = work_mem()
+    bad = [*good_rows(), row(6, "假日期", make_id(seq="229"), joined="2023-02-30")]
+    for rows in (bad, good_rows()):
+        out, _error = run_import(dirty_roster(tmp_path / "roster.xlsx", rows), "--union", UNION)
+        assert work_mem() == before, out
+    assert Membership.objects.count() == 5
