@@ -204,3 +204,8 @@ TASKS = {
 # Uploads up to this size stay in memory; bigger ones go to a temporary file first.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Imports of this many rows or more merge into the registry while the file is still being
+# read, on PostgreSQL (core/merging.py).
+GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS = int(
+    os.environ.get("GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS", "50000")
+)

@@ -20,7 +20,7 @@ from datetime import date
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, merging
 from gonghui.core.jobs import JobRefused, input_path
 from gonghui.core.models import AuditEvent
 from gonghui.core.tabular import TableError, open_table, write_xlsx
@@ -144,9 +144,16 @@ class Stage:
             c.execute(f"SET work_mem = '{SORT_MEMORY}'")
         try:
             yield
-        finally:
-            with connection.cursor() as c:
-                c.execute("RESET work_mem")
+        except BaseException:
+            # In a transaction its rollback undoes the SET (and a RESET would fail there).
+            if not connection.in_atomic_block:
+                self._reset_work_mem()
+            raise
+        self._reset_work_mem()
+
+    def _reset_work_mem(self):
+        with connection.cursor() as c:
+            c.execute("RESET work_mem")
 
     def count(self, where="1 = 1", params=()):
         with connection.cursor() as c:
@@ -208,6 +215,7 @@ def run(job, progress, importer):
     stage = Stage(job, importer.stage_columns)
     stage.drop()  # a rerun of the same job starts clean
     stage.create()
+    merger = merging.start(stage, importer, context, job, table.estimated_rows)
     try:
         batch, errors, seq = [], [], 0
         for row in prefetched(table.rows(), importer, context):
@@ -221,27 +229,30 @@ def run(job, progress, importer):
             batch.append((seq, row.sheet, row.number, raw, ok, *values))
             errors += [(seq, h, m) for h, m in problems.messages]
             if len(batch) >= BATCH:
-                stage.insert(batch)
-                stage.insert(errors, stage.errors, ["seq", "header", "message"])
+                stage_batch(stage, batch, errors, merger)
                 progress.advance(len(batch))
                 batch, errors = [], []
-        stage.insert(batch)
-        stage.insert(errors, stage.errors, ["seq", "header", "message"])
+        stage_batch(stage, batch, errors, merger)
         progress.advance(len(batch))
         if seq == 0:
             raise JobRefused(_("The file has no data rows under its header."))
+        result = {"rows": seq, "notes": table.notes, "unknown_columns": table.unknown}
+        if table.format == "xlsx":
+            result["sheets"] = table.sheets
+
+        def note(counts):
+            return import_note(job, importer, seq, counts, result["invalid"])
+
+        if merger:
+            result["invalid"] = 0  # or it gives up
+            counts, merger = merger.finish(note), None
+            if counts is not None:
+                return result | counts
         with stage.sort_memory():
             stage.analyze()
             importer.check_set(stage, context, table)
             stage.analyze()
-        result = {
-            "rows": seq,
-            "invalid": stage.count("ok = 0"),
-            "notes": table.notes,
-            "unknown_columns": table.unknown,
-        }
-        if table.format == "xlsx":
-            result["sheets"] = table.sheets
+        result["invalid"] = stage.count("ok = 0")
         if result["invalid"]:
             result["report"], result["errors"] = write_report(job, stage, table, progress)
             if not job.options.get("skip_invalid"):
@@ -257,22 +268,7 @@ def run(job, progress, importer):
             with transaction.atomic(), stage.sort_memory():
                 counts = importer.merge(stage, context, job)
                 result.update(counts)
-                audit.record(
-                    AuditEvent.Action.IMPORT,
-                    job,
-                    actor=job.user,
-                    actor_name=None if job.user else "cli",
-                    note=_(
-                        "%(file)s (job %(id)s): %(rows)d rows; %(summary)s; %(bad)d rows skipped"
-                    )
-                    % {
-                        "file": job.file_name,
-                        "id": job.pk,
-                        "rows": seq,
-                        "summary": importer.summary(counts),
-                        "bad": result["invalid"],
-                    },
-                )
+                record_import(job, note(counts))
         except IntegrityError:
             # Someone registered one of the file's records between the checks and the merge.
             raise JobRefused(
@@ -284,7 +280,39 @@ def run(job, progress, importer):
             ) from None
         return result
     finally:
+        if merger:
+            merger.abandon()
         stage.drop()
+
+
+def stage_batch(stage, rows, errors, merger):
+    """Stage a batch of checked rows and their errors (each COPY commits by itself, so the
+    merging thread's connection sees them)."""
+    stage.insert(rows)
+    stage.insert(errors, stage.errors, ["seq", "header", "message"])
+    if merger and rows:
+        merger.staged(rows[0][0], rows[-1][0], clean=not errors)
+
+
+def import_note(job, importer, rows, counts, bad):
+    return _("%(file)s (job %(id)s): %(rows)d rows; %(summary)s; %(bad)d rows skipped") % {
+        "file": job.file_name,
+        "id": job.pk,
+        "rows": rows,
+        "summary": importer.summary(counts),
+        "bad": bad,
+    }
+
+
+def record_import(job, note):
+    """The import's one audit event (each record it wrote points to the job)."""
+    audit.record(
+        AuditEvent.Action.IMPORT,
+        job,
+        actor=job.user,
+        actor_name=None if job.user else "cli",
+        note=note,
+    )
 
 
 def write_report(job, stage, table, progress):

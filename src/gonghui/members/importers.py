@@ -163,6 +163,7 @@ class MemberImporter:
     union_help = gettext_lazy("The union the members join, for rows without a 工会代码 column.")
     columns = COLUMNS
     stage_columns = STAGE_COLUMNS
+    merges_while_reading = True  # see core/merging.py
     example = None  # an example row would be imported by whoever forgets to delete it
 
     def summary(self, counts):
@@ -315,15 +316,25 @@ class MemberImporter:
                      "the county's administrator can release it.")  # fmt: skip
             stage.add_errors((seq, phone_header, held) for (seq,) in c.fetchall())
 
-    def merge(self, stage, context, job):
-        """Write the good rows: new persons, then a membership for each row.
+    def all_new(self, stage, where):
+        """Whether no person of these staged rows is registered yet (core/merging.py)."""
+        with connection.cursor() as c:
+            c.execute(
+                f"SELECT 1 FROM {stage.name} s JOIN members_person p "
+                f"ON p.id_number_index = s.id_number_index WHERE s.{where} LIMIT 1"
+            )
+            return c.fetchone() is None
+
+    def merge(self, stage, context, job, where="1 = 1"):
+        """Write the good rows (those `where` names): new persons, then a membership for
+        each row.
 
         No statement joins members_person to itself while inserting into it: its statistics
         say "empty" until analysed, and such an anti-join turns into a nested loop over a
         growing table (quadratic)."""
         s = stage.name
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        todo = "ok = 1 AND unchanged = 0"
+        todo = f"ok = 1 AND unchanged = 0 AND {where}"
         cols = ", ".join(PERSON_COLUMNS)
         find_person = (
             f"(SELECT p.id FROM members_person p WHERE p.id_number_index = {s}.id_number_index)"
@@ -371,7 +382,7 @@ class MemberImporter:
         return {
             "persons_created": persons,
             "memberships_created": memberships,
-            "unchanged": stage.count("ok = 1 AND unchanged = 1"),
+            "unchanged": stage.count(f"ok = 1 AND unchanged = 1 AND {where}"),
         }
 
     def reserve_numbers(self, stage, todo):

@@ -1,0 +1,128 @@
+"""Merging while reading, on PostgreSQL: the staged rows are written into the registry
+chunk by chunk while the file is still being read and checked, on a second connection in
+one transaction, so that PostgreSQL's work (index entries, foreign-key checks) runs on
+one core while Python checks rows on the other. Without it the two take turns.
+
+It is a bet that the file is clean and new to the registry, as a million-row roster from
+a migration is. It gives up, rolling everything back, as soon as a row is bad, a row's
+person is already registered, or the database refuses a row (the same ID or phone number
+twice): then core/importing.py checks the whole stage and merges after reading, as it
+does on SQLite, and the user sees exactly the same result, only later.
+
+It runs for files of `GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS` rows or more (a small
+file gains nothing from it) whose importer has `merges_while_reading`: its
+`merge(stage, context, job, where)` narrows the merge to one chunk's rows by `where`, and
+its `all_new(stage, where)` says that none of them is registered yet.
+"""
+
+import contextvars
+import logging
+import queue
+import threading
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import translation
+
+log = logging.getLogger(__name__)
+
+CHUNK = 20_000  # rows merged at a time: long enough to amortise, short enough to end soon
+
+
+def start(stage, importer, context, job, estimated_rows):
+    """A MergeWhileReading for this import, or None where it does not apply."""
+    if (
+        connection.vendor != "postgresql"
+        or not getattr(importer, "merges_while_reading", False)
+        or (estimated_rows or 0) < settings.GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS
+    ):
+        return None
+    return MergeWhileReading(stage, importer, context, job)
+
+
+class MergeWhileReading:
+    """A thread with its own connection; `staged` tells it rows are in the stage,
+    `finish` waits for the last of them and commits, or says it gave up."""
+
+    def __init__(self, stage, importer, context, job):
+        self.stage, self.importer, self.context, self.job = stage, importer, context, job
+        self.todo = queue.SimpleQueue()
+        self.counts, self.gave_up = {}, None
+        self.first, self.last, self.clean = None, 0, True
+        self.note, self.chunks = None, 0
+        # The thread writes audit events: it needs this job's request context and language.
+        run = contextvars.copy_context().run
+        language = translation.get_language()
+        self.thread = threading.Thread(target=run, args=(self._work, language), daemon=True)
+        self.thread.start()
+
+    def staged(self, first, last, clean):
+        """Rows `first`..`last` are committed to the stage; `clean`: none of them is bad."""
+        self.first = first if self.first is None else self.first
+        self.last, self.clean = last, self.clean and clean
+        if not self.clean:
+            self.todo.put(("give up", "a bad row"))
+        elif self.last - self.first + 1 >= CHUNK:
+            self.todo.put(("merge", (self.first, self.last)))
+            self.first = None
+
+    def finish(self, note):
+        """Merge what is left and commit with the import's audit event (`note(counts)` is
+        its text); the counts, or None when it gave up (nothing of it is written)."""
+        if self.clean and self.first is not None:
+            self.todo.put(("merge", (self.first, self.last)))
+        self.note = note
+        self.todo.put(("commit", None))
+        self.thread.join()
+        return None if self.gave_up else self.counts
+
+    def abandon(self):
+        """Roll back and end (the import failed for another reason)."""
+        self.todo.put(("give up", "abandoned"))
+        self.thread.join()
+
+    def _work(self, language):
+        translation.activate(language)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as c:
+                    # Foreign keys checked as each chunk goes in, not all at the commit.
+                    c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    # A row held by an unfinished transaction elsewhere (the same person
+                    # being registered now) is a reason to give up, not to wait.
+                    c.execute("SET LOCAL lock_timeout = '2s'")
+                with self.stage.sort_memory():
+                    self._merge_chunks()
+        except _GiveUp as e:
+            self.gave_up = str(e)
+        except Exception as e:  # a refusal by the database: the set checks will explain it
+            self.gave_up = f"{type(e).__name__}: {e}"
+        finally:
+            connection.close()
+        if self.gave_up:
+            log.info("import %s merges after reading: %s", self.job.pk, self.gave_up)
+        else:
+            log.info("import %s merged while reading, in %d chunks", self.job.pk, self.chunks)
+
+    def _merge_chunks(self):
+        while True:
+            what, arg = self.todo.get()
+            if what == "give up":
+                raise _GiveUp(arg)
+            if what == "commit":
+                from gonghui.core import importing  # it imports this module
+
+                importing.record_import(self.job, self.note(self.counts))
+                return
+            first, last = arg
+            where = f"seq BETWEEN {int(first)} AND {int(last)}"
+            if not self.importer.all_new(self.stage, where):
+                raise _GiveUp("a record of the file is already registered")
+            counts = self.importer.merge(self.stage, self.context, self.job, where)
+            self.chunks += 1
+            for key, value in counts.items():
+                self.counts[key] = self.counts.get(key, 0) + value
+
+
+class _GiveUp(Exception):
+    pass
