@@ -101,6 +101,7 @@ class Run:
     rows: int
     seconds: float = 0.0  # the child's wall time, from its start to its exit
     peak_mb: float = 0.0  # its peak resident memory (ru_maxrss)
+    merging: str = ""  # how it merged: while reading, or after (and why), as it logged
     cpu_seconds: float = 0.0  # its user + system CPU time
     job: Job = None
     phases: dict = field(default_factory=dict)  # phase -> seconds
@@ -151,7 +152,9 @@ def run_ours(path, rows, work, timeout):
     run = Run(rows)
     with open(out_path, "wb") as out:
         start = time.perf_counter()
-        child = subprocess.Popen(command(path), stdout=out, stderr=subprocess.PIPE)
+        # At INFO the import logs whether it merged while reading (core/merging.py).
+        env = {**os.environ, "GONGHUI_LOG_LEVEL": "INFO"}
+        child = subprocess.Popen(command(path), stdout=out, stderr=subprocess.PIPE, env=env)
         progress = _Progress(child.stderr)
         progress.start()
         while True:
@@ -170,6 +173,8 @@ def run_ours(path, rows, work, timeout):
     run.seconds, run.peak_mb = end - start, usage.ru_maxrss / 1024
     run.cpu_seconds = usage.ru_utime + usage.ru_stime
     run.output = out_path.read_text(errors="replace")[-3000:] + "".join(progress.text)[-3000:]
+    merging = re.search(r"import \d+ merge[^\r\n\[]*", "".join(progress.text))
+    run.merging = merging.group(0).strip() if merging else "merged after reading"
     run.job = Job.objects.filter(pk__gt=last_job, kind=Job.Kind.IMPORT).order_by("-pk").first()
     run.phases = phases(progress.reports, start, end, finished=not run.evidence)
     if run.evidence:

@@ -220,6 +220,7 @@ def report(args, r):
         print(
             f"our {label} import (job {run.job and run.job.pk}): {run.seconds:.1f} s wall, "
             f"{run.cpu_seconds:.1f} s CPU in the child; {phases}"
+            + (f"; {run.merging}" if run.merging else "")
         )
     print(
         f"\ntables: members_person {table_size(Person._meta.db_table)}, members_membership "

@@ -215,7 +215,7 @@ def run(job, progress, importer):
     stage = Stage(job, importer.stage_columns)
     stage.drop()  # a rerun of the same job starts clean
     stage.create()
-    merger = merging.start(stage, importer, context, job, table.estimated_rows)
+    merger = merging.start(stage, importer, context, job)
     try:
         batch, errors, seq = [], [], 0
         for row in prefetched(table.rows(), importer, context):

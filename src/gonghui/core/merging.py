@@ -9,8 +9,8 @@ person is already registered, or the database refuses a row (the same ID or phon
 twice): then core/importing.py checks the whole stage and merges after reading, as it
 does on SQLite, and the user sees exactly the same result, only later.
 
-It runs for files of `GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS` rows or more (a small
-file gains nothing from it) whose importer has `merges_while_reading`: its
+It starts once `GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS` clean rows are staged (a small
+file gains nothing from it), for an importer with `merges_while_reading`: its
 `merge(stage, context, job, where)` narrows the merge to one chunk's rows by `where`, and
 its `all_new(stage, where)` says that none of them is registered yet.
 """
@@ -29,47 +29,45 @@ log = logging.getLogger(__name__)
 CHUNK = 20_000  # rows merged at a time: long enough to amortise, short enough to end soon
 
 
-def start(stage, importer, context, job, estimated_rows):
+def start(stage, importer, context, job):
     """A MergeWhileReading for this import, or None where it does not apply."""
-    if (
-        connection.vendor != "postgresql"
-        or not getattr(importer, "merges_while_reading", False)
-        or (estimated_rows or 0) < settings.GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS
-    ):
+    if connection.vendor != "postgresql" or not getattr(importer, "merges_while_reading", False):
         return None
     return MergeWhileReading(stage, importer, context, job)
 
 
 class MergeWhileReading:
-    """A thread with its own connection; `staged` tells it rows are in the stage,
-    `finish` waits for the last of them and commits, or says it gave up."""
+    """`staged` tells it rows are in the stage; once enough clean rows are there (the
+    file's size is often not known beforehand) a thread with its own connection starts
+    merging them; `finish` waits for the last of them and commits."""
 
     def __init__(self, stage, importer, context, job):
         self.stage, self.importer, self.context, self.job = stage, importer, context, job
         self.todo = queue.SimpleQueue()
-        self.counts, self.gave_up = {}, None
-        self.first, self.last, self.clean = None, 0, True
+        self.counts, self.gave_up, self.thread = {}, None, None
+        self.first, self.last, self.clean = 1, 0, True  # rows waiting: first..last
         self.note, self.chunks = None, 0
-        # The thread writes audit events: it needs this job's request context and language.
-        run = contextvars.copy_context().run
-        language = translation.get_language()
-        self.thread = threading.Thread(target=run, args=(self._work, language), daemon=True)
-        self.thread.start()
 
     def staged(self, first, last, clean):
         """Rows `first`..`last` are committed to the stage; `clean`: none of them is bad."""
-        self.first = first if self.first is None else self.first
         self.last, self.clean = last, self.clean and clean
         if not self.clean:
-            self.todo.put(("give up", "a bad row"))
-        elif self.last - self.first + 1 >= CHUNK:
+            if self.thread:
+                self.todo.put(("give up", "a bad row"))
+            return
+        if self.thread is None and last >= settings.GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS:
+            self._start()
+        if self.thread and self.last - self.first + 1 >= CHUNK:
             self.todo.put(("merge", (self.first, self.last)))
-            self.first = None
+            self.first = self.last + 1
 
     def finish(self, note):
         """Merge what is left and commit with the import's audit event (`note(counts)` is
-        its text); the counts, or None when it gave up (nothing of it is written)."""
-        if self.clean and self.first is not None:
+        its text); the counts, or None when it did not merge (the file was small) or gave
+        up (nothing of it is written)."""
+        if self.thread is None:
+            return None
+        if self.clean and self.first <= self.last:
             self.todo.put(("merge", (self.first, self.last)))
         self.note = note
         self.todo.put(("commit", None))
@@ -78,8 +76,16 @@ class MergeWhileReading:
 
     def abandon(self):
         """Roll back and end (the import failed for another reason)."""
-        self.todo.put(("give up", "abandoned"))
-        self.thread.join()
+        if self.thread:
+            self.todo.put(("give up", "abandoned"))
+            self.thread.join()
+
+    def _start(self):
+        # The thread writes audit events: it needs this job's request context and language.
+        run = contextvars.copy_context().run
+        language = translation.get_language()
+        self.thread = threading.Thread(target=run, args=(self._work, language), daemon=True)
+        self.thread.start()
 
     def _work(self, language):
         translation.activate(language)
