@@ -50,9 +50,9 @@ class MergeWhileReading:
 
     def staged(self, first, last, clean):
         """Rows `first`..`last` are committed to the stage; `clean`: none of them is bad."""
-        self.last, self.clean = last, self.clean and clean
+        was_clean, self.last, self.clean = self.clean, last, self.clean and clean
         if not self.clean:
-            if self.thread:
+            if self.thread and was_clean:
                 self.todo.put(("give up", "a bad row"))
             return
         if self.thread is None and last >= settings.GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS:
