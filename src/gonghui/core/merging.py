@@ -88,7 +88,8 @@ class MergeWhileReading:
         self.thread.start()
 
     def _work(self, language):
-        translation.activate(language)
+        if language:  # None when translations are switched off
+            translation.activate(language)
         try:
             with transaction.atomic():
                 with connection.cursor() as c:
