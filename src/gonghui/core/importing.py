@@ -239,15 +239,11 @@ def run(job, progress, importer):
         result = {"rows": seq, "notes": table.notes, "unknown_columns": table.unknown}
         if table.format == "xlsx":
             result["sheets"] = table.sheets
-
-        def note(counts):
-            return import_note(job, importer, seq, counts, result["invalid"])
-
         if merger:
-            result["invalid"] = 0  # or it gives up
-            counts, merger = merger.finish(note), None
+            counts = merger.finish(lambda counts: record_import(job, importer, seq, counts, 0))
+            merger = None  # finished: nothing left to abandon
             if counts is not None:
-                return result | counts
+                return result | {"invalid": 0} | counts
         with stage.sort_memory():
             stage.analyze()
             importer.check_set(stage, context, table)
@@ -268,7 +264,7 @@ def run(job, progress, importer):
             with transaction.atomic(), stage.sort_memory():
                 counts = importer.merge(stage, context, job)
                 result.update(counts)
-                record_import(job, note(counts))
+                record_import(job, importer, seq, counts, result["invalid"])
         except IntegrityError:
             # Someone registered one of the file's records between the checks and the merge.
             raise JobRefused(
@@ -294,18 +290,15 @@ def stage_batch(stage, rows, errors, merger):
         merger.staged(rows[0][0], rows[-1][0], clean=not errors)
 
 
-def import_note(job, importer, rows, counts, bad):
-    return _("%(file)s (job %(id)s): %(rows)d rows; %(summary)s; %(bad)d rows skipped") % {
+def record_import(job, importer, rows, counts, bad):
+    """The import's one audit event (each record it wrote points to the job)."""
+    note = _("%(file)s (job %(id)s): %(rows)d rows; %(summary)s; %(bad)d rows skipped") % {
         "file": job.file_name,
         "id": job.pk,
         "rows": rows,
         "summary": importer.summary(counts),
         "bad": bad,
     }
-
-
-def record_import(job, note):
-    """The import's one audit event (each record it wrote points to the job)."""
     audit.record(
         AuditEvent.Action.IMPORT,
         job,

@@ -19,6 +19,7 @@ import contextvars
 import logging
 import queue
 import threading
+from collections import Counter
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -44,9 +45,9 @@ class MergeWhileReading:
     def __init__(self, stage, importer, context, job):
         self.stage, self.importer, self.context, self.job = stage, importer, context, job
         self.todo = queue.SimpleQueue()
-        self.counts, self.gave_up, self.thread = {}, None, None
+        self.counts, self.gave_up, self.thread = Counter(), None, None
         self.first, self.last, self.clean = 1, 0, True  # rows waiting: first..last
-        self.note, self.chunks = None, 0
+        self.chunks = 0
 
     def staged(self, first, last, clean):
         """Rows `first`..`last` are committed to the stage; `clean`: none of them is bad."""
@@ -61,18 +62,17 @@ class MergeWhileReading:
             self.todo.put(("merge", (self.first, self.last)))
             self.first = self.last + 1
 
-    def finish(self, note):
-        """Merge what is left and commit with the import's audit event (`note(counts)` is
-        its text); the counts, or None when it did not merge (the file was small) or gave
-        up (nothing of it is written)."""
+    def finish(self, record):
+        """Merge what is left, call `record(counts)` (the import's audit event) in the same
+        transaction and commit; the counts, or None when it did not merge (the file was
+        small) or gave up (nothing of it is written)."""
         if self.thread is None:
             return None
         if self.clean and self.first <= self.last:
             self.todo.put(("merge", (self.first, self.last)))
-        self.note = note
-        self.todo.put(("commit", None))
+        self.todo.put(("commit", record))
         self.thread.join()
-        return None if self.gave_up else self.counts
+        return None if self.gave_up else dict(self.counts)
 
     def abandon(self):
         """Roll back and end (the import failed for another reason)."""
@@ -117,18 +117,14 @@ class MergeWhileReading:
             if what == "give up":
                 raise _GiveUp(arg)
             if what == "commit":
-                from gonghui.core import importing  # it imports this module
-
-                importing.record_import(self.job, self.note(self.counts))
+                arg(dict(self.counts))
                 return
             first, last = arg
             where = f"seq BETWEEN {int(first)} AND {int(last)}"
             if not self.importer.all_new(self.stage, where):
                 raise _GiveUp("a record of the file is already registered")
-            counts = self.importer.merge(self.stage, self.context, self.job, where)
+            self.counts.update(self.importer.merge(self.stage, self.context, self.job, where))
             self.chunks += 1
-            for key, value in counts.items():
-                self.counts[key] = self.counts.get(key, 0) + value
 
 
 class _GiveUp(Exception):
