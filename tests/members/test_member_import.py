@@ -216,3 +216,26 @@ def test_an_import_leaves_the_connection_as_it_found_it(tree, tmp_path):
         out, _error = run_import(dirty_roster(tmp_path / "roster.xlsx", rows), "--union", UNION)
         assert work_mem() == before, out
     assert Membership.objects.count() == 5
+
+
+def test_a_county_as_the_files_union_serves_only_files_that_name_theirs(tree, tmp_path):
+    """The import form offers the user's own union for the file: for county staff a
+    federation, which takes no members. With a 工会代码 column the rows that name their
+    union go in and a row without one is the one in error; without the column the file
+    is refused before any row is read."""
+    lines = [f"甲1,{make_id(seq='001')},{UNION}", f"甲2,{make_id(seq='002')},"]
+    path = tmp_path / "按工会.csv"
+    path.write_text("姓名,公民身份号码,工会代码\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    county = ("--user", "xian", "--union", tree.county.code)
+    out, error = run_import(path, *county)
+    assert error is not None
+    bad = [line for line in out.splitlines() if "工会代码" in line]
+    assert len(bad) == 1 and "第3行" in bad[0] and "锦江区总工会" in bad[0], out
+    out, error = run_import(path, *county, "--skip-invalid")
+    assert error is None, out
+    assert list(Membership.objects.values_list("person__name", flat=True)) == ["甲1"]
+    plain = tmp_path / "无工会列.csv"
+    plain.write_text(f"姓名,公民身份号码\n甲3,{make_id(seq='003')}\n", encoding="utf-8")
+    _out, error = run_import(plain, *county)
+    assert error is not None and "锦江区总工会" in error
+    assert Membership.objects.count() == 1

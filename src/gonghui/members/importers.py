@@ -104,7 +104,7 @@ def choice_words(choices, extra):
 class Context:
     """What the rows of one import share: the actor, the default union, lookups."""
 
-    def __init__(self, job):
+    def __init__(self, job, table):
         from gonghui.accounts.models import User  # accounts does not import members
 
         self.job = job
@@ -119,12 +119,16 @@ class Context:
         self.education = choice_words(Person.Education.choices, EDUCATION_WORDS)
         self.forms = choice_words(Person.EmploymentForm.choices, FORM_WORDS)
         self.platforms = choice_words(Person.Platform.choices, PLATFORM_WORDS)
-        self.default_union = None
+        self.table = table
+        # The union for rows that name none. One that cannot take them (a federation, as
+        # the form offers a county's staff) refuses the file only when no row can name
+        # its own; with a 工会代码 column, the rows without a code are the ones in error.
+        self.default_union, self.default_refusal = None, None
         code = job.options.get("union")
         if code:
-            self.default_union, message = self.union(code)
-            if message:
-                raise JobRefused(message)
+            self.default_union, self.default_refusal = self.union(code)
+            if self.default_refusal and "union" not in table.mapped:
+                raise JobRefused(self.default_refusal)
         self.today = timezone.localdate()
 
     def find_region(self, code):
@@ -178,9 +182,7 @@ class MemberImporter:
         return table.mapped.get(field) or HEADERS.get(field, field)
 
     def prepare(self, job, table):
-        context = Context(job)
-        context.table = table
-        return context
+        return Context(job, table)
 
     def prefetch(self, rows, context):
         """The unions a batch of rows names that are not known yet, looked up at once."""
@@ -221,7 +223,11 @@ class MemberImporter:
             if message:
                 errors.add("union", message)
         elif union is None:
-            errors.add("union", _("Name the union in this column, or choose one for the file."))
+            errors.add(
+                "union",
+                context.default_refusal
+                or _("Name the union in this column, or choose one for the file."),
+            )
         joined_on = v.get("joined_on") or context.today
         if isinstance(joined_on, str):
             try:
