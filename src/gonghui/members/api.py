@@ -5,17 +5,18 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from gonghui.core.api import ScopedPermission
+from gonghui.core.throttling import SharedAnonThrottle
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.members import services
 from gonghui.members.filters import MembershipFilter, PersonFilter
 from gonghui.members.models import JoinApplication, Membership, Person, Reveal, Transfer
 
 
-class JoinThrottle(AnonRateThrottle):
-    """Anonymous join submissions and status checks, limited per client address."""
+class JoinThrottle(SharedAnonThrottle):
+    """Anonymous join submissions and status checks, limited per client address and
+    counted across all server processes."""
 
     scope = "join"
 
