@@ -8,6 +8,7 @@ from stdnum.cn import ric
 from gonghui.core.scope import OutOfScope
 from gonghui.members import services
 from gonghui.members.models import JoinApplication, Membership, Person
+from gonghui.unions import services as union_services
 from gonghui.unions.models import TradeUnion
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +35,12 @@ def state():
 
 @pytest.fixture
 def pool(tree, root_admin):
-    return add_union(
+    pool = add_union(
         root_admin, "5101040001", "锦江区新就业形态劳动者工会", TradeUnion.Kind.GIG_POOL,
         "510104", tree.county,
     )  # fmt: skip
+    union_services.assign_pool_union(tree.xian, tree.county, pool.code)
+    return pool
 
 
 def test_a_worker_applies_and_jiceng_approves(tree):
@@ -57,6 +60,23 @@ def test_a_gig_worker_goes_to_the_county_pool_union(tree, pool):
     data = application(employment_form="gig", platform="food_delivery", union="", region="510104")
     app = services.submit_application(data, consent=True)
     assert app.union == pool
+    # A street of the county: its federation's pool union too.
+    app = services.submit_application(
+        data | {"region": "510104003", "id_number": make_id(seq="564"), "phone": "13900000001"},
+        consent=True,
+    )
+    assert app.union == pool
+
+
+def test_without_an_assigned_pool_union_the_region_is_refused(tree, root_admin):
+    add_union(root_admin, "5101040001", "锦江区新就业形态劳动者工会", TradeUnion.Kind.GIG_POOL,
+              "510104", tree.county)  # fmt: skip
+    before = state()
+    data = application(employment_form="gig", platform="food_delivery", union="", region="510104")
+    with pytest.raises(ValidationError) as e:
+        services.submit_application(data, consent=True)
+    assert list(e.value.message_dict) == ["region"] and "锦江区" in e.value.messages[0]
+    assert state() == before
 
 
 def test_consent_is_required_from_the_worker(tree):

@@ -31,6 +31,7 @@ from gonghui.core.validation import Errors
 from gonghui.members.models import JoinApplication, Membership, Person, Reveal, Transfer
 from gonghui.members.numbers import county_prefix, issue_member_numbers
 from gonghui.regions.models import Region
+from gonghui.unions import services as union_services
 from gonghui.unions.models import TradeUnion
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -263,8 +264,8 @@ RECEIVING_KINDS = {"grassroots", "joint", "gig_pool", "sector", "area", "townshi
 
 
 def _receiving_union(data, values, errors):
-    """The union an application goes to: named by code, or the county pool union of the
-    worker's household-register or residence region (新就业形态劳动者工会)."""
+    """The union an application goes to: named by code, or the pool union
+    (新就业形态劳动者工会) that the federation of the chosen region assigned."""
     code = compact_code(data.get("union"))
     if code:
         union = one(TradeUnion.objects.active().filter(code=code))
@@ -276,17 +277,25 @@ def _receiving_union(data, values, errors):
             )
             union = None
         return union
-    region = compact_code(data.get("region"))
-    if not region:
+    code = compact_code(data.get("region"))
+    if not code:
         errors.add("union", _("Name the union to join, or give a region for its pool union."))
         return None
-    pools = TradeUnion.objects.active().filter(
-        kind=TradeUnion.Kind.GIG_POOL, region__code__startswith=region[:6]
-    )
-    union = pools.order_by("code").first()
+    region = find_region(code)
+    if region is None:
+        errors.add("region", _("Unknown division code %(code)s.") % {"code": code})
+        return None
+    # Only the union the region's own federation assigned: never one found by looking
+    # (another branch could register a pool union here and take the applications).
+    union, _owner = union_services.pool_union_for(region)
     if union is None:
         errors.add(
-            "region", _("No new-forms-of-employment union serves %(code)s yet.") % {"code": region}
+            "region",
+            _(
+                "No new-forms-of-employment union has been assigned for %(region)s yet; "
+                "ask the local federation of trade unions, or name your union's code."
+            )
+            % {"region": region},
         )
     return union
 
