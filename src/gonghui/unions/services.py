@@ -390,9 +390,8 @@ def assign_pool_union(actor, federation, pool, note=""):
     federation.save(update_fields=["pool_union", "updated_at"])
     changes = audit.diff(before, audit.snapshot(federation, ("pool_union",)))
     if changes:
-        audit.record(
-            AuditEvent.Action.UPDATE, federation, actor=actor, changes=changes, note=clean_text(note)
-        )
+        note = clean_text(note)
+        audit.record(AuditEvent.Action.UPDATE, federation, actor=actor, changes=changes, note=note)
     return federation
 
 
