@@ -31,9 +31,9 @@ def test_a_worker_joins_from_the_public_page(tree):
     assert response.status_code == 200
     application = JoinApplication.objects.get()
     assert application.number in response.content.decode()
-    status = client.get("/join/status/", {"number": application.number, "phone_last4": "5678"})
+    status = client.get("/join/status/", {"number": application.number, "phone": "13912345678"})
     assert "待审核" in status.content.decode()
-    wrong = client.get("/join/status/", {"number": application.number, "phone_last4": "1111"})
+    wrong = client.get("/join/status/", {"number": application.number, "phone": "13912341111"})
     assert "待审核" not in wrong.content.decode()
 
 

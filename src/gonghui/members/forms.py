@@ -68,11 +68,11 @@ class JoinForm(ServiceForm):
 
 
 class StatusForm(forms.Form):
-    number = forms.CharField(label=_("application number"))
-    phone_last4 = forms.CharField(
-        label=_("last four digits of your mobile"),
-        max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    number = forms.CharField(label=_("application number"), max_length=20)
+    phone = forms.CharField(
+        label=_("the mobile number you applied with"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
 
