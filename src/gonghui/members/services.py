@@ -484,7 +484,19 @@ def approve_application(actor, application):
                 "employment_form", "platform", "household_region", "residence_region")},
         }  # fmt: skip
         person = build_person(values)
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # Another approval (of a duplicate, say) registered the person or the number.
+            raise ValidationError(
+                {
+                    "id_number": _(
+                        "Another approval registered this person or this mobile number "
+                        "a moment ago; look at the application again."
+                    )
+                }
+            ) from None
         changes = audit.diff({}, audit.snapshot(person, PERSON_AUDIT_FIELDS))
         audit.record(AuditEvent.Action.CREATE, person, actor=actor, changes=changes)
     member_number = _member_number(person, application.union)
