@@ -146,3 +146,19 @@ def test_the_federation_or_a_level_above_assigns_and_it_is_on_record(tree, pool,
         "employment_form": "gig", "platform": "food_delivery", "region": "510104",
         "consent": True}, format="json")  # fmt: skip
     assert response.status_code == 400 and response.json()["field"] == "region"
+
+
+def test_a_closing_pool_union_passes_its_assignment_on_or_ends_it(tree, pool, root_admin):
+    second = add_union(root_admin, "5101040002", "锦江区快递员工会", K.GIG_POOL, "510104",
+                       tree.county)  # fmt: skip
+    services.merge_union(tree.xian, pool, second.code, note="合并")
+    assert TradeUnion.objects.get(pk=tree.county.pk).pool_union == second
+    assert join("510104").union == second
+    # Dissolved without a pool successor: no assignment, and the join page says so.
+    services.dissolve_union(tree.xian, second, note="撤销")
+    assert TradeUnion.objects.get(pk=tree.county.pk).pool_union is None
+    e = refused(join, "510104", "342")
+    assert list(e.message_dict) == ["region"]
+    notes = AuditEvent.objects.filter(object_id=tree.county.pk, action="update")
+    assert [n.changes["pool_union"][1] for n in notes.order_by("id")] == [
+        "锦江区新就业形态劳动者工会", "锦江区快递员工会", ""]  # fmt: skip

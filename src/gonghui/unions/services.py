@@ -444,6 +444,7 @@ def _close(actor, union, status, successor, ended_on, note):
     action = AuditEvent.Action.MERGE if status == "merged" else AuditEvent.Action.DISSOLVE
     changes = audit.diff(before, audit.snapshot(union, UNION_AUDIT_FIELDS))
     audit.record(action, union, actor=actor, changes=changes, note=note)
+    _pass_on_pool(actor, union, successor)
     if successor is not None:
         audit.record(
             AuditEvent.Action.ABSORB,
@@ -453,6 +454,24 @@ def _close(actor, union, status, successor, ended_on, note):
             % {"name": union.name, "code": union.code, "n": moved, "note": note},
         )
     return union
+
+
+def _pass_on_pool(actor, union, successor):
+    """A closing pool union's assignments pass to its successor if that may take them
+    (a pool union of the same federation), else they end: never left pointing at a
+    union that takes nobody."""
+    for federation in TradeUnion.objects.select_for_update().filter(pool_union=union):
+        keeps = successor is not None and pool_problem(federation, successor) is None
+        before = audit.snapshot(federation, ("pool_union",))
+        federation.pool_union = successor if keeps else None
+        federation.save(update_fields=["pool_union", "updated_at"])
+        audit.record(
+            AuditEvent.Action.UPDATE,
+            federation,
+            actor=actor,
+            changes=audit.diff(before, audit.snapshot(federation, ("pool_union",))),
+            note=_("%(name)s closed.") % {"name": union.name},
+        )
 
 
 def _check_closing(actor, union, value, ended_on, errors, required):
