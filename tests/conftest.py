@@ -44,14 +44,21 @@ def data_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(request):
     """Throttle counters live in the cache: each test starts with none. The working-day
     calendar, kept per process, looks at the (rolled-back) database again."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from gonghui.core import workdays
 
     cache.clear()
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        # A database table, shared like the server processes share it: a transactional
+        # test's rows would outlive it. (`db` gives a transactional test its own kind.)
+        request.getfixturevalue("db")
+        caches["throttle"].clear()
     workdays.invalidate()
 
 

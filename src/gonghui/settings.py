@@ -144,6 +144,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("GONGHUI_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# --- Client addresses and shared throttle counts (issue 13, finding 5) ---------------
+# How many reverse proxies of ours stand in front of the platform: X-Forwarded-For is
+# believed that far and no further (0: the header is ignored, REMOTE_ADDR is the client).
+# The throttles, the audit trail, the reveal log and the login lockout all ask
+# gonghui.core.client_address for the address, so they agree.
+GONGHUI_TRUSTED_PROXIES = int(os.environ.get("GONGHUI_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "gonghui.core.client_address.client_address"
+# Throttle counts in a database table shared by every server process (no Redis); the
+# table is made after each migrate and by `gonghui serve` (core/throttling.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "gonghui_cache",
+    },
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -156,8 +173,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gonghui.core.api_errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # Per client address; counted per server process (no shared cache is assumed).
+    # Per client address (core/client_address.py), counted in the shared "throttle" cache.
     "DEFAULT_THROTTLE_RATES": {"join": os.environ.get("GONGHUI_JOIN_RATE", "30/hour")},
+    "NUM_PROXIES": GONGHUI_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gonghui API",

@@ -62,6 +62,15 @@ def assert_tree_consistent():
         assert CODE_PATTERN.match(code)
         assert not union_uscc or (union_uscc.startswith("81") and uscc.is_valid(union_uscc))
     assert sorted(created_ids(TradeUnion)) == sorted(paths)
+    # Every county federation assigns its own pool union, on record (the join page routes
+    # there and nowhere else).
+    counties = TradeUnion.objects.filter(kind=K.FEDERATION, region__level="county")
+    for county in counties.select_related("pool_union"):
+        pool = county.pool_union
+        assert pool.kind == K.GIG_POOL and pool.parent_id == county.pk
+        assert pool.region_id == county.region_id
+    assigned = AuditEvent.objects.filter(action="update", changes__has_key="pool_union")
+    assert assigned.count() == counties.count()
 
 
 def assert_realistic_counts():

@@ -30,9 +30,9 @@ def test_anonymous_submission_and_status(tree):
     assert data["status"] == "pending" and data["union_name"] == "成都春熙百货有限公司工会"
     assert make_id() not in response.content.decode()
     assert "id_number_masked" not in data  # the applicant's view carries no numbers
-    status = client.get(f"{URL}status/", {"number": data["number"], "phone_last4": "5678"})
+    status = client.get(f"{URL}status/", {"number": data["number"], "phone": "13912345678"})
     assert status.status_code == 200 and status.json()["status"] == "pending"
-    wrong = client.get(f"{URL}status/", {"number": data["number"], "phone_last4": "0000"})
+    wrong = client.get(f"{URL}status/", {"number": data["number"], "phone": "13912340000"})
     assert wrong.status_code == 404 and wrong.json()["code"] == "not_found"
 
 
@@ -73,7 +73,7 @@ def test_reject_needs_a_reason(tree, api_as):
     assert response.status_code == 400 and response.json()["field"] == "reason"
     response = client.post(f"{URL}{app.pk}/reject/", {"reason": "非本单位职工"}, format="json")
     assert response.json()["status"] == "rejected"
-    status = APIClient().get(f"{URL}status/", {"number": number, "phone_last4": "5678"})
+    status = APIClient().get(f"{URL}status/", {"number": number, "phone": "13912345678"})
     assert status.json()["reason"] == "非本单位职工"
 
 

@@ -263,7 +263,7 @@ def test_import_on_the_web(tree, work_the_queue, django_capture_on_commit_callba
 def test_import_by_api(tree, api_as, work_the_queue, django_capture_on_commit_callbacks):
     api = api_as(tree.xian)
     rows = [["5101040240", "锦江区乙工会", "基层工会", "510104", ""],
-            ["5101050240", "青羊区乙工会", "基层工会", "510105", ""]]  # fmt: skip
+            ["5101050240", "青羊区乙工会", "基层工会", "510104", ""]]  # fmt: skip
     content = csv_bytes(["上级工会代码", *CSV_HEADER], [[COUNTY, *rows[0]],
                                                   ["5101050000", *rows[1]]])  # fmt: skip
     before = counts()

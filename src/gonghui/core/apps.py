@@ -9,9 +9,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from gonghui.core import holidays, signals, workdays  # noqa: F401  (signals: login auditing)
+        # signals: login auditing
+        from gonghui.core import holidays, signals, throttling, workdays  # noqa: F401
 
         # The working-day calendar: seeded from chinesecalendar after every migrate (a
         # flushed test database too); each request checks once whether it was edited.
         post_migrate.connect(holidays.seed_from_library, sender=self)
+        # The shared throttle counts' table (a database cache): made with the schema.
+        post_migrate.connect(throttling.create_cache_tables, sender=self)
         request_started.connect(workdays.invalidate, dispatch_uid="gonghui.workdays")

@@ -1,12 +1,5 @@
+from gonghui.core.client_address import client_address
 from gonghui.core.context import request_context
-
-
-def client_ip(request):
-    # Behind a reverse proxy the operator sets X-Forwarded-For; we take the nearest hop it added.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR")
 
 
 class RequestContextMiddleware:
@@ -17,7 +10,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         via = "api" if request.path.startswith("/api/") else "web"
-        with request_context(ip=client_ip(request), via=via) as ctx:
+        with request_context(ip=client_address(request), via=via) as ctx:
             request.request_id = ctx.request_id
             response = self.get_response(request)
         response["X-Request-ID"] = ctx.request_id

@@ -92,6 +92,7 @@ class Plan:
         self.depths = {}  # id(union) -> depth
         self.employers = []
         self.federations = {}  # region code -> its 总工会
+        self.pools = []  # (county federation, the pool union it assigns), saved after both
         self.sequence = Counter()  # region6 -> last union code sequence used
         self.firm_names = set()
         self.usccs = set()
@@ -171,7 +172,8 @@ def plan_federations(plan, places):
         for county_region in places[prefecture.code]:
             county = plan.union(K.FEDERATION, f"{county_region.name}总工会", county_region, city)
             name = f"{county_region.name}新就业形态劳动者工会"
-            plan.union(K.GIG_POOL, name, county_region, county)
+            # The county assigns it the join applications of its area (join page).
+            plan.pools.append((county, plan.union(K.GIG_POOL, name, county_region, county)))
             if plan.rng.random() < 0.25:
                 name = f"{county_region.name}{plan.rng.choice(AREAS)}工会联合会"
                 plan.union(K.AREA_FEDERATION, name, county_region, county)
@@ -250,13 +252,39 @@ def plan_province(seed=SEED):
 
 
 def save_unions(plan):
-    """Insert each level of the tree, then give every union its path of ids."""
+    """Insert each level of the tree, then give every union its path of ids, and each
+    county federation its pool union (saved a level below it)."""
     for depth in sorted(plan.levels):
         unions = plan.levels[depth]
         TradeUnion.objects.bulk_create(unions, batch_size=BATCH)
         for union in unions:
             union.path = f"{union.parent.path if union.parent else '/'}{union.pk}/"
         TradeUnion.objects.bulk_update(unions, ["path"], batch_size=BATCH)
+    for federation, pool in plan.pools:
+        federation.pool_union = pool
+    TradeUnion.objects.bulk_update([f for f, _p in plan.pools], ["pool_union"], batch_size=BATCH)
+
+
+def pool_events(plan):
+    """The assignment of each county's pool union, as services.assign_pool_union records it."""
+    if not plan.pools:
+        return []
+    content_type = ContentType.objects.get_for_model(TradeUnion, for_concrete_model=False)
+    ctx = current()
+    return [
+        AuditEvent(
+            actor_name=ACTOR,
+            action=AuditEvent.Action.UPDATE,
+            content_type=content_type,
+            object_id=federation.pk,
+            object_repr=str(federation)[:200],
+            changes=audit.diff({}, audit.snapshot(federation, ("pool_union",))),
+            request_id=ctx.request_id,
+            ip=ctx.ip,
+            via=ctx.via,
+        )
+        for federation, _pool in plan.pools
+    ]
 
 
 def created_events(objs, fields):
@@ -351,6 +379,7 @@ def build(seed=SEED):
         Employer.objects.bulk_create(plan.employers, batch_size=BATCH)
         AuditEvent.objects.bulk_create(
             created_events(plan.unions, UNION_AUDIT_FIELDS)
+            + pool_events(plan)
             + created_events(plan.employers, EMPLOYER_FIELDS),
             batch_size=BATCH,
         )

@@ -5,17 +5,18 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from gonghui.core.api import ScopedPermission
+from gonghui.core.throttling import SharedAnonThrottle
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.members import services
 from gonghui.members.filters import MembershipFilter, PersonFilter
 from gonghui.members.models import JoinApplication, Membership, Person, Reveal, Transfer
 
 
-class JoinThrottle(AnonRateThrottle):
-    """Anonymous join submissions and status checks, limited per client address."""
+class JoinThrottle(SharedAnonThrottle):
+    """Anonymous join submissions and status checks, limited per client address and
+    counted across all server processes."""
 
     scope = "join"
 
@@ -25,13 +26,20 @@ class JoinApplicationSerializer(serializers.ModelSerializer):
     union_name = serializers.CharField(source="union.name")
     status_display = serializers.CharField(source="get_status_display")
     member_number = serializers.CharField(source="membership.member_number", default=None)
+    flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=JoinApplication.Flag.choices),
+        read_only=True,
+        help_text="for a pending application: duplicate (another pending application of "
+        "the ID number), member (already a member), phone_held (the mobile number is "
+        "registered to another person)",
+    )
 
     class Meta:
         model = JoinApplication
         fields = [
             "id", "number", "name", "id_number_masked", "phone_masked", "employment_form",
             "platform", "employer_name", "union", "union_name", "channel", "status",
-            "status_display", "reason", "submitted_at", "decided_at", "member_number",
+            "status_display", "reason", "submitted_at", "decided_at", "member_number", "flags",
         ]  # fmt: skip
 
 
@@ -44,6 +52,18 @@ class ApplicantView(serializers.ModelSerializer):
     class Meta:
         model = JoinApplication
         fields = ["number", "name", "union_name", "status", "status_display", "reason"]
+
+
+class JoinReceipt(ApplicantView):
+    """The answer to every accepted submission, whoever the person is: a new reference."""
+
+    message = serializers.SerializerMethodField()
+
+    class Meta(ApplicantView.Meta):
+        fields = [*ApplicantView.Meta.fields, "message"]
+
+    def get_message(self, application) -> str:
+        return services.submitted_message()
 
 
 class JoinApplicationInput(serializers.Serializer):
@@ -78,9 +98,14 @@ class JoinApplicationViewSet(
     filterset_fields = ["status"]
 
     def get_queryset(self):
-        return JoinApplication.objects.visible_to(self.request.user).select_related(
-            "union", "membership"
+        return (
+            JoinApplication.objects.visible_to(self.request.user)
+            .select_related("union", "membership")
+            .with_flags()
         )
+
+    def respond(self, application):
+        return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
 
     def get_permissions(self):
         if self.action in ("create", "status"):
@@ -92,25 +117,31 @@ class JoinApplicationViewSet(
             return [JoinThrottle()]
         return []
 
-    @extend_schema(request=JoinApplicationInput, responses={201: ApplicantView})
+    @extend_schema(request=JoinApplicationInput, responses={201: JoinReceipt})
     def create(self, request):
+        """Submit an application. New, repeated and already-member submissions get the
+        same answer (a new reference); only a bad field is refused, by name."""
         serializer = JoinApplicationInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         consent = data.pop("consent")
         actor = request.user if request.user.is_authenticated else None
         application = services.submit_application(data, actor=actor, consent=consent)
-        return Response(ApplicantView(application).data, status=201)
+        return Response(JoinReceipt(application).data, status=201)
 
     @extend_schema(
-        parameters=[OpenApiParameter("number", str), OpenApiParameter("phone_last4", str)],
+        parameters=[
+            OpenApiParameter("number", str, description="the application number"),
+            OpenApiParameter("phone", str, description="the whole mobile number applied with"),
+        ],
         responses=ApplicantView,
     )
     @action(detail=False)
     def status(self, request):
-        """An applicant's own check: the application number and the phone's last four digits."""
+        """An applicant's own check: the application number and the whole mobile number.
+        An unknown number and a wrong phone answer the same 404."""
         application = services.application_status(
-            request.query_params.get("number", ""), request.query_params.get("phone_last4", "")
+            request.query_params.get("number", ""), request.query_params.get("phone", "")
         )
         if application is None:
             raise Http404
@@ -119,8 +150,7 @@ class JoinApplicationViewSet(
     @extend_schema(request=None, responses=JoinApplicationSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        application = services.approve_application(request.user, self.get_object())
-        return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
+        return self.respond(services.approve_application(request.user, self.get_object()))
 
     @extend_schema(request=RejectInput, responses=JoinApplicationSerializer)
     @action(detail=True, methods=["post"])
@@ -130,7 +160,7 @@ class JoinApplicationViewSet(
         application = services.reject_application(
             request.user, self.get_object(), serializer.validated_data["reason"]
         )
-        return Response(self.get_serializer(application).data)
+        return self.respond(application)
 
 
 class PersonSerializer(serializers.ModelSerializer):

@@ -8,15 +8,20 @@ from gonghui.unions.models import TradeUnion
 
 
 def pool_region_choices():
-    """Counties that have a new-forms-of-employment union, for workers without a union."""
-    pools = (
+    """The areas whose federation assigned a new-forms-of-employment union, for workers
+    without a union (the join page sends them where that federation said)."""
+    federations = (
         TradeUnion.objects.active()
-        .filter(kind=TradeUnion.Kind.GIG_POOL)
+        .filter(
+            kind=TradeUnion.Kind.FEDERATION,
+            pool_union__isnull=False,
+            pool_union__status=TradeUnion.Status.ACTIVE,
+        )
         .select_related("region")
         .order_by("region_id")
     )
     return [("", _("choose your county or district"))] + [
-        (u.region_id, str(u.region)) for u in pools
+        (f.region_id, str(f.region)) for f in federations
     ]
 
 
@@ -63,11 +68,11 @@ class JoinForm(ServiceForm):
 
 
 class StatusForm(forms.Form):
-    number = forms.CharField(label=_("application number"))
-    phone_last4 = forms.CharField(
-        label=_("last four digits of your mobile"),
-        max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    number = forms.CharField(label=_("application number"), max_length=20)
+    phone = forms.CharField(
+        label=_("the mobile number you applied with"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
 

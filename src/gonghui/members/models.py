@@ -234,6 +234,25 @@ class Membership(models.Model):
 class JoinApplicationQuerySet(ScopedQuerySet):
     scope_paths = ("union__path",)
 
+    def with_flags(self):
+        """What a reviewer must know and the public page never says (JoinApplication.flags):
+        another pending application of the same ID number, a current membership, the
+        mobile number held by another person. Read live, so they stay true after the
+        other application or a release is decided."""
+        same_person = models.OuterRef("id_number_index")
+        others = JoinApplication.objects.filter(
+            id_number_index=same_person, status=JoinApplication.Status.PENDING
+        ).exclude(pk=models.OuterRef("pk"))
+        member = Membership.objects.current().filter(person__id_number_index=same_person)
+        phone = Person.objects.filter(phone_index=models.OuterRef("phone_index")).exclude(
+            id_number_index=same_person
+        )
+        return self.annotate(
+            flag_duplicate=models.Exists(others),
+            flag_member=models.Exists(member),
+            flag_phone_held=models.Exists(phone),
+        )
+
 
 class JoinApplication(models.Model):
     """An application to join (入会申请): from the worker's phone, the API, or entered by
@@ -247,6 +266,11 @@ class JoinApplication(models.Model):
     class Channel(models.TextChoices):
         SELF = "self", _("by the worker")  # public page, mini-program, app
         STAFF = "staff", _("entered by union staff")
+
+    class Flag(models.TextChoices):
+        DUPLICATE = "duplicate", _("another application of this ID number awaits review")
+        MEMBER = "member", _("already a member")
+        PHONE_HELD = "phone_held", _("mobile number registered to another person")
 
     number = models.CharField(_("application number"), max_length=20, unique=True)
     name = models.CharField(_("real name"), max_length=50)
@@ -311,15 +335,11 @@ class JoinApplication(models.Model):
         verbose_name = _("join application")
         verbose_name_plural = _("join applications")
         ordering = ["-submitted_at", "-id"]
-        constraints = [
-            # Two submissions of one person at once: the second meets this and is told why.
-            models.UniqueConstraint(
-                fields=["id_number_index"],
-                condition=Q(status="pending"),
-                name="join_one_pending_per_person",
-            ),
-        ]
+        # No "one pending per person" constraint: a second application (perhaps by someone
+        # who knows the ID number) must never change or block the first; both wait for
+        # review, flagged (with_flags).
         indexes = [
+            models.Index(fields=["id_number_index", "status"], name="join_person_status"),
             models.Index(fields=["union", "status"], name="join_union_status"),
             models.Index(fields=["household_region"], name="join_household_region"),
             models.Index(fields=["residence_region"], name="join_residence_region"),
@@ -327,6 +347,13 @@ class JoinApplication(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.name}"
+
+    @property
+    def flags(self):
+        """The flags of a pending application read through `with_flags` (else none)."""
+        if self.status != self.Status.PENDING:
+            return []
+        return [flag for flag in self.Flag if getattr(self, f"flag_{flag.value}", False)]
 
 
 class TransferQuerySet(ScopedQuerySet):

@@ -5,6 +5,7 @@ masked) and revealing a whole number with its log. Joining: applications from th
 worker's phone or from staff, their review, and the membership an approval creates.
 """
 
+import hmac
 import re
 import secrets
 
@@ -31,6 +32,7 @@ from gonghui.core.validation import Errors
 from gonghui.members.models import JoinApplication, Membership, Person, Reveal, Transfer
 from gonghui.members.numbers import county_prefix, issue_member_numbers
 from gonghui.regions.models import Region
+from gonghui.unions import services as union_services
 from gonghui.unions.models import TradeUnion
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -263,8 +265,8 @@ RECEIVING_KINDS = {"grassroots", "joint", "gig_pool", "sector", "area", "townshi
 
 
 def _receiving_union(data, values, errors):
-    """The union an application goes to: named by code, or the county pool union of the
-    worker's household-register or residence region (新就业形态劳动者工会)."""
+    """The union an application goes to: named by code, or the pool union
+    (新就业形态劳动者工会) that the federation of the chosen region assigned."""
     code = compact_code(data.get("union"))
     if code:
         union = one(TradeUnion.objects.active().filter(code=code))
@@ -276,17 +278,25 @@ def _receiving_union(data, values, errors):
             )
             union = None
         return union
-    region = compact_code(data.get("region"))
-    if not region:
+    code = compact_code(data.get("region"))
+    if not code:
         errors.add("union", _("Name the union to join, or give a region for its pool union."))
         return None
-    pools = TradeUnion.objects.active().filter(
-        kind=TradeUnion.Kind.GIG_POOL, region__code__startswith=region[:6]
-    )
-    union = pools.order_by("code").first()
+    region = find_region(code)
+    if region is None:
+        errors.add("region", _("Unknown division code %(code)s.") % {"code": code})
+        return None
+    # Only the union the region's own federation assigned: never one found by looking
+    # (another branch could register a pool union here and take the applications).
+    union, _owner = union_services.pool_union_for(region)
     if union is None:
         errors.add(
-            "region", _("No new-forms-of-employment union serves %(code)s yet.") % {"code": region}
+            "region",
+            _(
+                "No new-forms-of-employment union has been assigned for %(region)s yet; "
+                "ask the local federation of trade unions, or name your union's code."
+            )
+            % {"region": region},
         )
     return union
 
@@ -305,13 +315,64 @@ def _application_number():
     return f"SQ{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
 
 
+def _staff_checks(actor, number, phone, errors):
+    """What staff entering an application are told (they work in the registry; a worker
+    on the public page is told none of it): a current membership, named only if it is in
+    their scope, and a mobile number that belongs to another person."""
+    held = _current_membership(number)
+    if held is not None:
+        if Membership.objects.visible_to(actor).filter(pk=held.pk).exists():
+            message = _("%(id)s is already a member of %(union)s (member number %(member)s).") % {
+                "id": mask_id(number),
+                "union": held.union.name,
+                "member": f"{held.member_number[:6]}******{held.member_number[-4:]}",
+            }
+        else:
+            message = member_elsewhere()
+        errors.add("id_number", message)
+    if _phone_of_another(phone, number):
+        errors.add("phone", phone_of_another())
+
+
+def member_elsewhere():
+    return _(
+        "This person is registered as a member of a union outside your scope; "
+        "ask the federation above to transfer the membership."
+    )
+
+
+def phone_of_another():
+    return _(
+        "This mobile number belongs to another person; the county's administrator can release it."
+    )
+
+
+def _phone_of_another(phone, number):
+    return (
+        Person.objects.filter(phone_index=crypto.blind_index(phone))
+        .exclude(id_number_index=crypto.blind_index(number))
+        .exists()
+    )
+
+
+def submitted_message():
+    """The one answer of the join page and API to an accepted submission."""
+    return _(
+        "Application submitted. Keep the application number: with it and your mobile "
+        "number you can check the result."
+    )
+
+
 @transaction.atomic
 def submit_application(data, actor=None, consent=False):
     """Take a join application from a worker (actor None) or from staff on their behalf.
 
-    Refused: an invalid ID, a person who is already a member (told where, masked), a
-    phone held by another person, a second application while one is approved. A pending
-    application of the same person is replaced by the new one (resubmission).
+    A worker is refused only for what they typed (a field named): whether the person is
+    a member already, has applied before, or gave a number that another person holds,
+    the answer is the same new application with its own number, so the public page
+    tells nobody who is a member. Reviewers see those cases flagged
+    (JoinApplication.flags). A second application never changes the first. Staff are
+    told of a membership or a phone clash at once (nothing about another branch).
     """
     if actor is not None:
         require_editor(actor)
@@ -326,70 +387,40 @@ def submit_application(data, actor=None, consent=False):
         and not (TradeUnion.objects.visible_to(actor).filter(pk=union.pk).exists())
     ):
         errors.add("union", _("No union with code %(code)s in your scope.") % {"code": union.code})
+    phone = values["phone"]
+    if not phone and "phone" not in errors.by_field:
+        errors.add("phone", _("This field is required."))
     errors.raise_if_any()
     number = values["id_number"]
-    held = _current_membership(number)
-    if held is not None:
-        errors.add(
-            "id_number",
-            _("%(id)s is already a member of %(union)s (member number %(member)s).")
-            % {
-                "id": mask_id(number),
-                "union": held.union.name,
-                "member": f"{held.member_number[:6]}******{held.member_number[-4:]}",
-            },
-        )
-    phone = values["phone"]
-    if not phone:
-        errors.add("phone", _("This field is required."))
-    elif (
-        Person.objects.filter(phone_index=crypto.blind_index(phone))
-        .exclude(id_number_index=crypto.blind_index(number))
-        .exists()
-    ):
-        errors.add(
-            "phone",
-            _(
-                "This mobile number belongs to another person; "
-                "the county's administrator can release it."
-            ),
-        )
-    errors.raise_if_any()
-    sealed = id_number_fields(number)
-    pending = JoinApplication.objects.select_for_update().filter(
-        id_number_index=sealed["id_number_index"], status=JoinApplication.Status.PENDING
-    )
-    existing = one(pending)
-    application = existing or JoinApplication(number=_application_number())
-    application.name = values["name"]
-    for field, value in sealed.items():
-        setattr(application, field, value)
-    application.phone_encrypted = crypto.encrypt(phone)
-    application.phone_index = crypto.blind_index(phone)
-    application.phone_masked = mask_phone(phone)
-    for field in ("employment_form", "platform", "household_region", "residence_region"):
-        setattr(application, field, values[field])
-    application.employer_name = clean_text(data.get("employer_name"))[:200]
-    application.union = union
-    application.channel = JoinApplication.Channel.STAFF if actor else JoinApplication.Channel.SELF
-    application.entered_by = actor
-    application.consent_version = CONSENT_VERSION
+    if actor is not None:
+        _staff_checks(actor, number, phone, errors)
+        errors.raise_if_any()
+    application = JoinApplication(
+        number=_application_number(),
+        name=values["name"],
+        **id_number_fields(number),
+        phone_encrypted=crypto.encrypt(phone),
+        phone_index=crypto.blind_index(phone),
+        phone_masked=mask_phone(phone),
+        employer_name=clean_text(data.get("employer_name"))[:200],
+        union=union,
+        channel=JoinApplication.Channel.STAFF if actor else JoinApplication.Channel.SELF,
+        entered_by=actor,
+        consent_version=CONSENT_VERSION,
+        **{f: values[f] for f in (
+            "employment_form", "platform", "household_region", "residence_region")},
+    )  # fmt: skip
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 application.save()
             break
         except IntegrityError:
-            if existing is None and not pending.exists():
-                application.number = _application_number()  # a number drawn twice: again
-                continue
-            # The same person's other submission won the race a moment ago.
-            errors.add(
-                "id_number", _("An application for this ID number is already being submitted.")
-            )
-            errors.raise_if_any()
+            application.number = _application_number()  # a number drawn twice: again
+    else:
+        raise IntegrityError("no free application number after 5 draws")
     audit.record(
-        AuditEvent.Action.UPDATE if existing else AuditEvent.Action.CREATE,
+        AuditEvent.Action.CREATE,
         application,
         actor=actor,
         actor_name=None if actor else _("applicant"),
@@ -428,21 +459,44 @@ def approve_application(actor, application):
     number = crypto.decrypt(application.id_number_encrypted)
     held = _current_membership(number)
     if held is not None:
+        # Flagged in the queue; a duplicate of an approved application ends here too.
+        visible = Membership.objects.visible_to(actor).filter(pk=held.pk).exists()
         raise ValidationError(
-            {"id_number": _("Already a member of %(union)s.") % {"union": held.union.name}}
+            {
+                "id_number": _("Already a member of %(union)s.") % {"union": held.union.name}
+                if visible
+                else member_elsewhere()
+            }
         )
     person = find_person(number)
     if person is None:
+        phone = crypto.decrypt(application.phone_encrypted)
+        if _phone_of_another(phone, number):
+            raise ValidationError(
+                {"phone": _("%(message)s Then approve again.") % {"message": phone_of_another()}}
+            )
         values = {
             "name": application.name,
             "id_number": number,
-            "phone": crypto.decrypt(application.phone_encrypted),
+            "phone": phone,
             "education": "",
             **{f: getattr(application, f) for f in (
                 "employment_form", "platform", "household_region", "residence_region")},
         }  # fmt: skip
         person = build_person(values)
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # Another approval (of a duplicate, say) registered the person or the number.
+            raise ValidationError(
+                {
+                    "id_number": _(
+                        "Another approval registered this person or this mobile number "
+                        "a moment ago; look at the application again."
+                    )
+                }
+            ) from None
         changes = audit.diff({}, audit.snapshot(person, PERSON_AUDIT_FIELDS))
         audit.record(AuditEvent.Action.CREATE, person, actor=actor, changes=changes)
     member_number = _member_number(person, application.union)
@@ -493,11 +547,15 @@ def reject_application(actor, application, reason):
     return application
 
 
-def application_status(number, phone_last4):
-    """What an applicant may see of their application: found by its number and the last
-    four digits of the phone they gave, or None (no hint which of the two was wrong)."""
-    application = one(JoinApplication.objects.filter(number=compact_code(number)))
-    if application is None or application.phone_masked[-4:] != compact_code(phone_last4):
+def application_status(number, phone):
+    """What an applicant may see of their application: found by its number and the whole
+    mobile number they gave, or None, the same for an unknown number and a wrong phone
+    (and the same work for both: the phone is hashed either way)."""
+    phone = normalise_phone(phone, Errors())
+    given = crypto.blind_index(phone) if phone else ""
+    application = one(JoinApplication.objects.filter(number=compact_code(number)[:20]))
+    expected = application.phone_index if application is not None else crypto.blind_index("-")
+    if not hmac.compare_digest(expected, given) or application is None:
         return None
     return application
 

@@ -43,7 +43,12 @@ def join(request):
                 )
             )
             if application:
-                return render(request, "members/join_done.html", {"application": application})
+                # The same page for everyone accepted, member or not (services.submit_application).
+                return render(
+                    request,
+                    "members/join_done.html",
+                    {"application": application, "message": services.submitted_message()},
+                )
     return render(
         request,
         "members/join.html",
@@ -59,7 +64,7 @@ def join_status(request):
             return render(request, "members/too_many.html", status=429)
         looked = True
         application = services.application_status(
-            form.cleaned_data["number"], form.cleaned_data["phone_last4"]
+            form.cleaned_data["number"], form.cleaned_data["phone"]
         )
     return render(
         request,
@@ -76,6 +81,7 @@ def applications(request):
         JoinApplication.objects.visible_to(request.user)
         .filter(status=status)
         .select_related("union", "membership")
+        .with_flags()
         .order_by("submitted_at", "id")
     )
     page = Paginator(queue, 50).get_page(request.GET.get("page"))

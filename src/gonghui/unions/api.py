@@ -18,6 +18,13 @@ class UnionSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
     status_display = serializers.CharField(source="get_status_display")
     child_count = serializers.IntegerField(default=0, read_only=True)
+    pool_union = serializers.CharField(
+        source="pool_union.code",
+        default=None,
+        allow_null=True,
+        help_text="a federation's union for the join applications of its region (pool/)",
+    )
+    pool_union_name = serializers.CharField(source="pool_union.name", default=None, allow_null=True)
 
     class Meta:
         model = TradeUnion
@@ -25,7 +32,7 @@ class UnionSerializer(serializers.ModelSerializer):
             "id", "code", "name", "kind", "kind_display", "region", "region_name", "parent",
             "uscc", "founded_on", "chair", "contact_person", "contact_phone", "address",
             "status", "status_display", "successor", "ended_on", "child_count",
-            "created_at", "updated_at",
+            "pool_union", "pool_union_name", "created_at", "updated_at",
         ]  # fmt: skip
 
 
@@ -53,6 +60,13 @@ class MoveInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class PoolInput(serializers.Serializer):
+    pool_union = serializers.CharField(
+        allow_blank=True, help_text="code of a gig_pool union of this federation; empty clears"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class CloseInput(serializers.Serializer):
     successor = serializers.CharField(required=False, allow_blank=True, default="")
     ended_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -75,7 +89,7 @@ class UnionViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return (
             TradeUnion.objects.visible_to(self.request.user)
-            .select_related("region", "parent", "successor")
+            .select_related("region", "parent", "successor", "pool_union")
             .with_child_counts()
         )
 
@@ -108,6 +122,17 @@ class UnionViewSet(viewsets.ModelViewSet):
     def move(self, request, pk=None):
         data = validated(MoveInput, request)
         return self.respond(services.move_union(request.user, self.get_object(), **data))
+
+    @extend_schema(request=PoolInput, responses=UnionSerializer)
+    @action(detail=True, methods=["post"])
+    def pool(self, request, pk=None):
+        """A federation names the new-forms-of-employment union that receives the join
+        applications of its region (its own staff or a level above)."""
+        data = validated(PoolInput, request)
+        union = services.assign_pool_union(
+            request.user, self.get_object(), data["pool_union"], data["note"]
+        )
+        return self.respond(union)
 
     @extend_schema(request=CloseInput, responses=UnionSerializer)
     @action(detail=True, methods=["post"])

@@ -43,6 +43,15 @@ class MoveForm(ServiceForm):
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea({"rows": 2}))
 
 
+class PoolForm(ServiceForm):
+    pool_union = code_field(
+        _("pool union for join applications"),
+        required=False,
+        help_text=_("Code of a new-forms-of-employment union of this federation; empty clears."),
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+
 class CloseForm(ServiceForm):
     successor = code_field(_("successor"), required=False, help_text=_("Code of the successor"))
     ended_on = forms.DateField(label=_("end date"), required=False, widget=DATE)

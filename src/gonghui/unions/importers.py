@@ -129,10 +129,11 @@ class Regions:
     full names → code."""
 
     def __init__(self):
-        self.rows, self.by_name, self.made = {}, {}, {}
-        rows = Region.objects.values_list("code", "full_name", "valid_to").order_by("code")
-        for code, full_name, valid_to in rows:
+        self.rows, self.by_name, self.made, self.parents = {}, {}, {}, {}
+        rows = Region.objects.values_list("code", "full_name", "valid_to", "parent_id")
+        for code, full_name, valid_to, parent in rows.order_by("code"):
             self.rows[code] = (full_name, valid_to)
+            self.parents[code] = parent
             name = _key(full_name)
             if name and (name not in self.by_name or valid_to is None):
                 self.by_name[name] = code  # the current division wins a shared name
@@ -141,6 +142,10 @@ class Regions:
         """The code a cell names: a code as it is, a full name (四川省成都市锦江区) as its code."""
         code = compact_code(text)
         return code if code in self.rows else self.by_name.get(code, code)
+
+    def parent(self, code):
+        """The division above `code`, for services.lies_within (from memory)."""
+        return self.parents.get(code)
 
     def find(self, code):
         if code not in self.made:
@@ -312,6 +317,11 @@ class UnionImporter(RegistryImporter):
             parent_required=not context.actor.is_platform_admin,
             today=context.today,
         )
+        if "region" not in errors.by_field:
+            # The rule of the form and the API: inside the area of the user's union.
+            services.check_territory(
+                context.actor, values["region"], errors, parent_of=context.regions.parent
+            )
         unconfirmed(warnings, errors)
         self.report(errors, row, context, problems)
         code = values["code"] if "code" not in errors.by_field else None

@@ -83,6 +83,17 @@ class TradeUnion(models.Model):
         related_name="predecessors",
     )
     ended_on = models.DateField(_("end date"), null=True, blank=True)
+    # A federation's choice of the new-forms-of-employment union that takes join
+    # applications for its region (set through services.assign_pool_union, never found by
+    # looking for one: a union of another branch could then take them).
+    pool_union = models.ForeignKey(
+        "self",
+        verbose_name=_("pool union for join applications"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pool_for",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     import_job = import_job_field()

@@ -60,6 +60,45 @@ def _region(value, errors, field="region", find=find_region):
     return region
 
 
+def region_parent(code):
+    """The code of the division above `code` (None at the top or for an unknown code)."""
+    return Region.objects.filter(code=code).values_list("parent_id", flat=True).first()
+
+
+def lies_within(code, area, parent_of=region_parent):
+    """Whether division `code` is `area` or lies below it in the GB/T 2260 tree."""
+    for _level in range(6):  # province, prefecture, county, township: never deeper
+        if not code:
+            return False
+        if code == area:
+            return True
+        code = parent_of(code)
+    return False
+
+
+def territory(actor):
+    """The division the actor's union stands for (None: a platform administrator, anywhere).
+    A union they register or edit must lie inside it: a county's staff cannot put a union,
+    and the join applications that follow it, into another county."""
+    if actor.is_platform_admin or actor.union_id is None:
+        return None
+    return actor.union.region_id
+
+
+def outside_territory(actor, code):
+    return _(
+        "Division %(code)s lies outside the area of %(union)s (%(area)s): "
+        "a union you register or change must be within it."
+    ) % {"code": code, "union": actor.union.name, "area": actor.union.region_id}
+
+
+def check_territory(actor, region, errors, parent_of=region_parent, field="region"):
+    """Add an error naming `field` if `region` (a Region) lies outside the actor's area."""
+    area = territory(actor)
+    if area is not None and region is not None and not lies_within(region.code, area, parent_of):
+        errors.add(field, outside_territory(actor, region.code))
+
+
 def not_in_scope(code):
     return _("No union with code %(code)s in your scope.") % {"code": code}
 
@@ -164,6 +203,11 @@ def _validate_union(actor, data, errors, instance=None):
         and TradeUnion.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists()
     ):
         errors.add("code", code_in_use(code))
+    region = values.get("region")
+    if region is not None and "region" not in errors.by_field:
+        # An edit that keeps the region keeps it (one set by a level above stays editable).
+        if instance is None or region.code != instance.region_id:
+            check_territory(actor, region, errors)
     if "parent" in values:
         values["parent"] = _union_in_scope(actor, values["parent"], errors, "parent", False)
     return values, warnings
@@ -284,6 +328,7 @@ def move_union(actor, union, parent, note=""):
     errors = Errors()
     target = _union_in_scope(actor, parent, errors, "parent")
     _check_new_parent(actor, union, target, errors, "parent")
+    check_territory(actor, union.region, errors)
     if target is not None and target.pk == union.parent_id:
         errors.add("parent", _("%(name)s is already its parent.") % {"name": target.name})
     if target is not None:
@@ -299,6 +344,80 @@ def move_union(actor, union, parent, note=""):
         note=clean_text(note),
     )
     return union
+
+
+def pool_problem(federation, pool):
+    """Why `pool` cannot take the join applications of `federation`'s region, or None."""
+    if pool.kind != TradeUnion.Kind.GIG_POOL:
+        return _("%(name)s is not a new-forms-of-employment union.") % {"name": pool.name}
+    if not pool.is_active:
+        return closed_union(pool.name, pool.get_status_display())
+    if not pool.path.startswith(federation.path) or not lies_within(
+        pool.region_id, federation.region_id
+    ):
+        return _("%(name)s is not a union of %(federation)s's own area.") % {
+            "name": pool.name,
+            "federation": federation.name,
+        }
+    return None
+
+
+@transaction.atomic
+def assign_pool_union(actor, federation, pool, note=""):
+    """A federation names the new-forms-of-employment union that receives the join
+    applications of its region (the join page routes there and nowhere else); `pool`
+    empty clears it. Its own staff or a level above decide; the pool union must be an
+    active gig_pool union of its own subtree and area."""
+    require_editor(actor)
+    federation = require_visible(
+        actor, TradeUnion.objects.select_for_update().get(pk=federation.pk)
+    )
+    errors = Errors()
+    if federation.kind != TradeUnion.Kind.FEDERATION or not federation.is_active:
+        errors.add(
+            "pool_union",
+            _("Only an active federation of trade unions assigns a pool union."),
+        )
+        errors.raise_if_any()
+    target = _union_in_scope(actor, pool, errors, "pool_union", required=False)
+    if target is not None:
+        problem = pool_problem(federation, target)
+        if problem:
+            errors.add("pool_union", problem)
+    errors.raise_if_any()
+    before = audit.snapshot(federation, ("pool_union",))
+    federation.pool_union = target
+    federation.save(update_fields=["pool_union", "updated_at"])
+    changes = audit.diff(before, audit.snapshot(federation, ("pool_union",)))
+    if changes:
+        note = clean_text(note)
+        audit.record(AuditEvent.Action.UPDATE, federation, actor=actor, changes=changes, note=note)
+    return federation
+
+
+def pool_union_for(region):
+    """The union that receives join applications for `region` (a Region), as assigned by
+    the federation that owns it: the nearest federation at or above the division. Returns
+    (union or None, the division looked at)."""
+    code = region.code
+    for _level in range(6):
+        if not code:
+            break
+        federations = list(
+            TradeUnion.objects.active()
+            .filter(kind=TradeUnion.Kind.FEDERATION, region_id=code)
+            .select_related("pool_union")
+        )
+        if federations:
+            pools = {
+                f.pool_union
+                for f in federations
+                if f.pool_union is not None and pool_problem(f, f.pool_union) is None
+            }
+            # None assigned (or two federations of one area disagreeing): no guessing.
+            return (pools.pop() if len(pools) == 1 else None), code
+        code = region_parent(code)
+    return None, region.code
 
 
 def _hand_over(actor, union, successor):
@@ -325,6 +444,7 @@ def _close(actor, union, status, successor, ended_on, note):
     action = AuditEvent.Action.MERGE if status == "merged" else AuditEvent.Action.DISSOLVE
     changes = audit.diff(before, audit.snapshot(union, UNION_AUDIT_FIELDS))
     audit.record(action, union, actor=actor, changes=changes, note=note)
+    _pass_on_pool(actor, union, successor)
     if successor is not None:
         audit.record(
             AuditEvent.Action.ABSORB,
@@ -334,6 +454,24 @@ def _close(actor, union, status, successor, ended_on, note):
             % {"name": union.name, "code": union.code, "n": moved, "note": note},
         )
     return union
+
+
+def _pass_on_pool(actor, union, successor):
+    """A closing pool union's assignments pass to its successor if that may take them
+    (a pool union of the same federation), else they end: never left pointing at a
+    union that takes nobody."""
+    for federation in TradeUnion.objects.select_for_update().filter(pool_union=union):
+        keeps = successor is not None and pool_problem(federation, successor) is None
+        before = audit.snapshot(federation, ("pool_union",))
+        federation.pool_union = successor if keeps else None
+        federation.save(update_fields=["pool_union", "updated_at"])
+        audit.record(
+            AuditEvent.Action.UPDATE,
+            federation,
+            actor=actor,
+            changes=audit.diff(before, audit.snapshot(federation, ("pool_union",))),
+            note=_("%(name)s closed.") % {"name": union.name},
+        )
 
 
 def _check_closing(actor, union, value, ended_on, errors, required):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("unions/<int:pk>/", views.union_detail, name="detail"),
     path("unions/<int:pk>/edit/", views.union_edit, name="edit"),
     path("unions/<int:pk>/move/", views.union_move, name="move"),
+    path("unions/<int:pk>/pool/", views.union_pool, name="pool"),
     path("unions/<int:pk>/merge/", views.union_close, {"how": "merge"}, name="merge"),
     path("unions/<int:pk>/dissolve/", views.union_close, {"how": "dissolve"}, name="dissolve"),
     path("employers/", views.employer_list, name="employers"),

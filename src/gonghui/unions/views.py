@@ -10,14 +10,16 @@ from gonghui.core.timeline import timeline
 from gonghui.core.views import form_page
 from gonghui.unions import services
 from gonghui.unions.filters import EmployerFilter, UnionFilter
-from gonghui.unions.forms import CloseForm, EmployerForm, MoveForm, UnionForm
+from gonghui.unions.forms import CloseForm, EmployerForm, MoveForm, PoolForm, UnionForm
 from gonghui.unions.models import Employer, TradeUnion
 
 PAGE_SIZE = 50
 
 
 def visible_union(request, pk):
-    qs = TradeUnion.objects.visible_to(request.user).select_related("region", "parent", "successor")
+    qs = TradeUnion.objects.visible_to(request.user).select_related(
+        "region", "parent", "successor", "pool_union"
+    )
     return get_object_or_404(qs, pk=pk)
 
 
@@ -127,6 +129,25 @@ def union_move(request, pk):
             return redirect(moved)
     title = _("Move %(name)s and its subordinate unions") % {"name": union.name}
     return form_page(request, form, title, union, _("Move"))
+
+
+@login_required
+def union_pool(request, pk):
+    """A federation assigns the union that receives the join applications of its region."""
+    union = visible_union(request, pk)
+    actor = editor(request)
+    initial = {"pool_union": union.pool_union.code if union.pool_union else ""}
+    form = PoolForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = form.run(
+            lambda data, _c: services.assign_pool_union(
+                actor, union, data["pool_union"], data["note"]
+            )
+        )
+        if saved:
+            return redirect(saved)
+    title = _("Pool union for join applications of %(region)s") % {"region": union.region}
+    return form_page(request, form, title, union, _("Save"))
 
 
 @login_required

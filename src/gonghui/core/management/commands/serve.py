@@ -28,6 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, no_jobs, **options):
         # The manifest storage needs collected files before it can serve a page.
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The throttle counts shared by the web processes live in a table (core/throttling.py).
+        call_command("createcachetable", verbosity=0)
         self.stdout.write(f"serving on http://{host}:{port}/ with {workers} workers (Ctrl-C stops)")
         sys.stdout.flush()
         web = [
