@@ -216,10 +216,7 @@ GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS = int(
 # not a common password (accounts/passwords.py; messages in Chinese).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
+    {"NAME": "gonghui.accounts.passwords.LengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "gonghui.accounts.passwords.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

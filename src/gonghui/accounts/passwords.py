@@ -2,6 +2,7 @@
 
 import string
 
+from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -29,3 +30,19 @@ class CharacterClassValidator:
             "The password must contain at least %(count)d of these four kinds of character: "
             "lower-case letters, capital letters, digits, other characters."
         ) % {"count": self.min_classes}
+
+
+class LengthValidator(MinimumLengthValidator):
+    """Django's length rule, worded in our catalogue (Django's own Chinese lacks the
+    wording of its current release)."""
+
+    def __init__(self, min_length=10):
+        super().__init__(min_length)
+
+    def get_error_message(self):
+        return _("The password is too short: it needs at least %(min_length)d characters.") % {
+            "min_length": self.min_length
+        }
+
+    def get_help_text(self):
+        return _("At least %(min_length)d characters.") % {"min_length": self.min_length}
