@@ -32,7 +32,8 @@ def user_form(user, **changes):
         "username": user.username, "last_name": user.last_name, "first_name": user.first_name,
         "email": user.email, "phone": user.phone, "union": user.union.code if user.union else "",
         "role": user.role, "is_active": "on" if user.is_active else "",
-        "is_staff": "on" if user.is_staff else "", "is_superuser": "on" if user.is_superuser else "",
+        "is_staff": "on" if user.is_staff else "",
+        "is_superuser": "on" if user.is_superuser else "",
         "last_login_0": "", "last_login_1": "",
         "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
@@ -108,7 +109,7 @@ def test_audit_and_lockout_records_are_read_only_for_superusers(boss, model):
             user_agent="t",
             attempt_time=timezone.now(),
             **({"failures_since_start": 5} if model is AccessAttempt else {}),
-        )  # fmt: skip
+        )
     )
     base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
     assert boss.get(base).status_code == 200  # shown

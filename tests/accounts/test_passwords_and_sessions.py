@@ -15,6 +15,11 @@ pytestmark = pytest.mark.django_db
 GOOD = "Chunxi-2026-road"
 
 
+def change(client, old, new, **extra):
+    data = {"old_password": old, "new_password": new, "new_password_again": new, **extra}
+    return client.post("/account/password/", data)
+
+
 def messages(password, user=None):
     try:
         validate_password(password, user)
@@ -60,7 +65,7 @@ def test_administrator_created_user_changes_password_first(tree):
             "role": "staff",
             "password": GOOD,
             "is_active": "on",
-        },  # fmt: skip
+        },
     )
     user = User.objects.get(username="neu")
     assert user.must_change_password
@@ -72,17 +77,10 @@ def test_administrator_created_user_changes_password_first(tree):
     assert c.get("/").url.startswith("/account/password/?next=")
     assert c.get("/api/v1/unions/").json()["code"] == "password_change_required"
     # A weak new password is refused, naming the field.
-    page = c.post(
-        "/account/password/",
-        {"old_password": GOOD, "new_password": "abcabcab", "new_password_again": "abcabcab"},
-    )
+    page = change(c, GOOD, "abcabcab")
     assert page.status_code == 200
     assert page.context["form"].errors["new_password"]
-    response = c.post(
-        "/account/password/",
-        {"old_password": GOOD, "new_password": "Mine-2026-own", "new_password_again": "Mine-2026-own",
-         "next": "/members/"},
-    )  # fmt: skip
+    response = change(c, GOOD, "Mine-2026-own", next="/members/")
     assert response.status_code == 302 and response.url == "/members/"
     user.refresh_from_db()
     assert user.check_password("Mine-2026-own") and not user.must_change_password
@@ -96,15 +94,9 @@ def test_own_password_change_from_the_header(tree):
     c = Client()
     c.force_login(tree.jiceng)
     assert 'href="/account/password/"' in c.get("/").content.decode()
-    wrong = c.post(
-        "/account/password/",
-        {"old_password": "nope", "new_password": "Mine-2026-own", "new_password_again": "Mine-2026-own"},
-    )  # fmt: skip
+    wrong = change(c, "nope", "Mine-2026-own")
     assert wrong.context["form"].errors["old_password"]
-    c.post(
-        "/account/password/",
-        {"old_password": GOOD, "new_password": "Mine-2026-own", "new_password_again": "Mine-2026-own"},
-    )  # fmt: skip
+    change(c, GOOD, "Mine-2026-own")
     tree.jiceng.refresh_from_db()
     assert tree.jiceng.check_password("Mine-2026-own")
 

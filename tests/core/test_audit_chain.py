@@ -1,6 +1,7 @@
 """The audit trail is a hash chain the database will not let anyone edit or delete;
 `gonghui audit verify` names every edited or missing row."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -62,7 +63,7 @@ def test_a_batch_written_together_is_chained_too():
         [AuditEvent(action=AuditEvent.Action.CREATE, note=str(i)) for i in range(5)]
     )
     assert AuditEvent.objects.count() == before + 5
-    for prev, event in zip(batch, batch[1:], strict=False):
+    for prev, event in itertools.pairwise(batch):
         assert event.prev_hash == prev.hash
     assert verify()[0] == 0
 
@@ -97,7 +98,7 @@ def test_verify_names_a_deleted_row():
 
 def test_verify_names_a_row_rewritten_with_a_fresh_hash():
     # An intruder who recomputes the edited row's hash still breaks the next link.
-    a, b, c = events(3)
+    _a, b, c = events(3)
     b.note = "forged"
     raw(
         "UPDATE core_auditevent SET note = %s, hash = %s WHERE id = %s",
