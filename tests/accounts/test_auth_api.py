@@ -160,3 +160,19 @@ def test_token_of_a_deactivated_user_stops_working(tree, db):
     tree.xian.save()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(ME_URL).status_code == 401
+
+
+def test_a_password_set_by_an_administrator_gets_no_token(tree, api):
+    tree.xian.must_change_password = True
+    tree.xian.save()
+    response = token_for(api, "xian", "x")
+    assert response.status_code == 400
+    body = assert_error_shape(response)
+    assert (body["code"], body["field"]) == ("password_change_required", "password")
+    assert not AuthToken.objects.filter(user=tree.xian).exists()
+
+
+def test_old_clear_text_token_table_is_gone(db):
+    from django.db import connection
+
+    assert "authtoken_token" not in connection.introspection.table_names()

@@ -148,3 +148,27 @@ def test_retention_under_six_months_is_refused():
     )
     assert result.returncode != 0
     assert "GONGHUI_AUDIT_RETENTION_DAYS" in result.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_chain():
+    import threading
+
+    from django.db import connections
+
+    def writer(n):
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    audit.record(AuditEvent.Action.UPDATE, note=f"{n}-{i}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert AuditEvent.objects.filter(note__contains="-").count() == 40
+    assert audit.verify() == []
