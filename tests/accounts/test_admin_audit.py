@@ -126,3 +126,21 @@ def test_admin_token_list_shows_no_token(tree, boss, api):
     page = boss.get("/admin/knox/authtoken/").content.decode()
     assert "xian" in page
     assert token not in page
+
+
+def test_setting_a_password_in_admin_is_audited(tree, boss, superuser):
+    before = tree.xian.password
+    response = boss.post(
+        f"/admin/accounts/user/{tree.xian.pk}/password/",
+        {
+            "password1": "Chunxi-2026-road",
+            "password2": "Chunxi-2026-road",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    tree.xian.refresh_from_db()
+    assert tree.xian.password != before and tree.xian.must_change_password
+    event = AuditEvent.objects.for_object(tree.xian).get(actor=superuser)
+    old, new = event.changes["password"]
+    assert old != new and old.startswith("#") and new.startswith("#")

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.models import User
-from gonghui.core.admin_site import ReadOnlyAdmin
+from gonghui.core.admin_site import ReadOnlyAdmin, state
 
 
 @admin.register(User)
@@ -29,6 +29,19 @@ class UserAdmin(DjangoUserAdmin):
         if not change:
             obj.must_change_password = True  # the administrator's password is changed at login
         super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        # A password an administrator sets is changed by its user at the next login; the
+        # audit event (AuditedAdmin.log_change) shows the password's fingerprint change.
+        user = self.get_object(request, id)
+        if user is not None:
+            request._audit_before = state(user)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and user is not None:
+            User.objects.filter(pk=user.pk).exclude(pk=request.user.pk).update(
+                must_change_password=True
+            )
+        return response
 
 
 # Lockout records, shown and never changed or deleted here (axes' own admin is off:

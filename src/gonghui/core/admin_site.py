@@ -75,6 +75,25 @@ class AuditedAdmin(admin.ModelAdmin):
         if changes or not change:
             action = AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE
             audit.record(action, obj, actor=request.user, changes=changes, note="/admin/")
+        request._audit_done = {*getattr(request, "_audit_done", ()), (type(obj), obj.pk)}
+
+    def log_change(self, request, obj, message):
+        """Admin views that save without save_model (a user's password form) still log a
+        change: those are audited here, with the state they left."""
+        if (type(obj), obj.pk) not in getattr(request, "_audit_done", ()):
+            before = getattr(request, "_audit_before", None) or {}
+            changes = audit.diff(before, state(obj)) if before else {}
+            note = f"/admin/ {self.construct_change_message_text(message)}".strip()
+            audit.record(
+                AuditEvent.Action.UPDATE, obj, actor=request.user, changes=changes, note=note
+            )
+        return super().log_change(request, obj, message)
+
+    @staticmethod
+    def construct_change_message_text(message):
+        from django.contrib.admin.models import LogEntry
+
+        return LogEntry(change_message=message).get_change_message() if message else ""
 
     def delete_model(self, request, obj):
         self._record_deletion(request, obj)
