@@ -12,6 +12,8 @@
 from contextlib import contextmanager
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.test import APIClient
 
 from gonghui.accounts.models import User
@@ -66,6 +68,36 @@ def fresh_cache(request):
 def fast_password_hashing(settings):
     """Fixture users' passwords hash in microseconds instead of half a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def verified_force_login(monkeypatch):
+    """`client.force_login(user)` stands for a whole login, second factor included: users
+    who need two-factor login get a device and a verified session. Tests of the login
+    steps themselves pass `verified=False`."""
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None, verified=True):
+        plain(self, user, backend)
+        if verified:
+            verified_login(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def verified_login(client, user):
+    """Mark the client's session as having passed the second factor (a device is made for
+    a user who has none)."""
+    from gonghui.accounts import two_factor
+
+    device = two_factor.TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        if not user.requires_two_factor:
+            return
+        device = two_factor.give_device(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture

@@ -4,10 +4,12 @@ Unset variables give a development setup: SQLite in the data folder, a secret
 key and a field-encryption key generated once into that folder.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from gonghui.core.keys import load_or_create_key
 
@@ -29,7 +31,7 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(","
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gonghui.core.admin_apps.AuditedAdminConfig",  # django.contrib.admin, every change audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,7 +39,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -61,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gonghui.accounts.middleware.AccountPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -102,12 +109,6 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -163,7 +164,7 @@ CACHES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["gonghui.core.api.ScopedPermission"],
@@ -227,3 +228,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS = int(
     os.environ.get("GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS", "50000")
 )
+
+# --- Accounts and audit (等保 2.0 level 3) -------------------------------------------------
+# Passwords: at least 10 characters of three of the four kinds, not like the user's name,
+# not a common password (accounts/passwords.py; messages in Chinese).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "gonghui.accounts.passwords.LengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "gonghui.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Sessions end after this many idle minutes, and this many hours after login whatever
+# happens (accounts/middleware.py), and when the browser closes.
+GONGHUI_SESSION_IDLE_MINUTES = int(os.environ.get("GONGHUI_SESSION_IDLE_MINUTES", "30"))
+GONGHUI_SESSION_MAX_HOURS = int(os.environ.get("GONGHUI_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = GONGHUI_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# API tokens (django-rest-knox): stored as a hash, shown once, valid this many hours.
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=int(os.environ.get("GONGHUI_TOKEN_HOURS", "12"))),
+    "AUTO_REFRESH": False,
+}
+# Two-factor login (django-otp): TOTP apps, recovery codes. The admin never shows secrets.
+OTP_TOTP_ISSUER = "gonghui"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Audit events are kept at least six months (core/audit_guard.py refuses less).
+GONGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("GONGHUI_AUDIT_RETENTION_DAYS", "190"))
+if GONGHUI_AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured("GONGHUI_AUDIT_RETENTION_DAYS must be at least 183 (six months).")
+# Lockout records are shown read-only by our own admin (accounts/admin.py), never deleted there.
+AXES_ENABLE_ADMIN = False
+OTP_TOTP_SYNC = False  # a code a step ahead (`gonghui totp` after a login) must not shift the clock

@@ -1,6 +1,10 @@
 """Signing in to the API: tokens, the current user, lockout after failures, login auditing."""
 
-from rest_framework.authtoken.models import Token
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from gonghui.core.models import AuditEvent
@@ -28,9 +32,17 @@ def assert_error_shape(response):
 def test_token_for_right_credentials(tree, api):
     response = token_for(api, "xian", "x")
     assert response.status_code == 200, response.content
-    assert response.json() == {"token": Token.objects.get(user=tree.xian).key}
-    # The same token on a second request.
-    assert token_for(api, "xian", "x").json()["token"] == response.json()["token"]
+    body = response.json()
+    assert set(body) == {"token", "expiry"}
+    # Kept as a hash only: the token itself is nowhere in the database, and is shown once.
+    [stored] = AuthToken.objects.filter(user=tree.xian)
+    assert body["token"] not in (stored.digest, stored.token_key)
+    assert len(body["token"]) >= 64 and stored.digest != body["token"]
+    # It expires: by default 12 hours from now.
+    expiry = parse_datetime(body["expiry"])
+    assert timedelta(hours=11) < expiry - timezone.now() <= timedelta(hours=12)
+    # A second request gets a new token, not the first one again.
+    assert token_for(api, "xian", "x").json()["token"] != body["token"]
 
 
 def test_token_can_be_posted_as_a_form(tree, api):
@@ -44,7 +56,7 @@ def test_wrong_password_is_a_json_error_and_audited(tree, api):
     assert response.status_code == 400
     body = assert_error_shape(response)
     assert "token" not in body
-    assert not Token.objects.filter(user=tree.xian).exists()
+    assert not AuthToken.objects.filter(user=tree.xian).exists()
     [event] = failures("xian")
     assert event.actor is None
     assert event.ip == "127.0.0.1"
@@ -70,7 +82,7 @@ def test_inactive_user_gets_no_token(tree, api):
     tree.xian.is_active = False
     tree.xian.save()
     assert token_for(api, "xian", "x").status_code == 400
-    assert not Token.objects.filter(user=tree.xian).exists()
+    assert not AuthToken.objects.filter(user=tree.xian).exists()
 
 
 def test_five_failures_lock_the_account(tree, api):
@@ -82,7 +94,7 @@ def test_five_failures_lock_the_account(tree, api):
     assert response.status_code in (400, 403, 429)
     assert "token" not in response.json()
     assert_error_shape(response)
-    assert not Token.objects.filter(user=tree.xian).exists()
+    assert not AuthToken.objects.filter(user=tree.xian).exists()
     # Another account from the same address is not affected.
     assert token_for(api, "ro", "x").status_code == 200
 
@@ -148,3 +160,19 @@ def test_token_of_a_deactivated_user_stops_working(tree, db):
     tree.xian.save()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(ME_URL).status_code == 401
+
+
+def test_a_password_set_by_an_administrator_gets_no_token(tree, api):
+    tree.xian.must_change_password = True
+    tree.xian.save()
+    response = token_for(api, "xian", "x")
+    assert response.status_code == 400
+    body = assert_error_shape(response)
+    assert (body["code"], body["field"]) == ("password_change_required", "password")
+    assert not AuthToken.objects.filter(user=tree.xian).exists()
+
+
+def test_old_clear_text_token_table_is_gone(db):
+    from django.db import connection
+
+    assert "authtoken_token" not in connection.introspection.table_names()

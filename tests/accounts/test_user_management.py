@@ -30,8 +30,21 @@ def test_union_admin_creates_a_staff_user_in_the_subtree(tree):
     assert user.check_password(GOOD)
     event = AuditEvent.objects.for_object(user).get()
     assert event.actor == tree.xian_admin and event.changes["role"] == ["", "staff"]
-    # The new account works: it sees its own union and nothing above it.
-    page = client_for(user).get("/").content.decode()
+    # The new account first changes the password its administrator knows...
+    c = client_for(user)
+    assert user.must_change_password
+    assert c.get("/")["Location"].startswith("/account/password/")
+    response = c.post(
+        "/account/password/",
+        {
+            "old_password": GOOD,
+            "new_password": "Mine-2026-own",
+            "new_password_again": "Mine-2026-own",
+        },
+    )
+    assert response.status_code == 302
+    # ... then works: it sees its own union and nothing above it.
+    page = c.get("/").content.decode()
     assert "成都春熙百货有限公司工会" in page
 
 

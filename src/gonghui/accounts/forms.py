@@ -32,3 +32,37 @@ class UserForm(ServiceForm):
 
 class PasswordForm(ServiceForm):
     password = forms.CharField(label=_("new password"), widget=forms.PasswordInput)
+
+
+class OwnPasswordForm(ServiceForm):
+    old_password = forms.CharField(
+        label=_("current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("new password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 10 characters, of at least three kinds: lower-case letters, capital "
+            "letters, digits, other characters; not like your user name, not a common password."
+        ),
+    )
+    new_password_again = forms.CharField(
+        label=_("new password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return data
+
+
+class CodeForm(forms.Form):
+    otp = forms.CharField(
+        label=_("code"),
+        max_length=20,
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -36,6 +36,9 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.READ_ONLY)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # Set on accounts an administrator creates or whose password they reset: the user picks
+    # their own password before anything else (accounts/middleware.py).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = ScopedUserManager()
 
@@ -65,3 +68,14 @@ class User(AbstractUser):
     @property
     def can_manage_users(self):
         return self.role in {self.Role.PLATFORM_ADMIN, self.Role.UNION_ADMIN}
+
+    @property
+    def requires_two_factor(self):
+        """Whoever can see whole ID numbers or administer accounts (here or in /admin/)
+        logs in with a second factor; any other user may set one up."""
+        return (
+            self.can_manage_users
+            or self.is_staff
+            or self.is_superuser
+            or self.has_perm("accounts.reveal_id_number")
+        )

@@ -88,7 +88,7 @@ def create_user(actor, data, password, can_reveal_id_numbers=False):
         for message in e.messages:
             errors.add("password", message)
     errors.raise_if_any()
-    user = User(**values)
+    user = User(**values, must_change_password=True)  # the user picks their own at first login
     user.set_password(password)
     user.save()
     changes = audit.diff({}, audit.snapshot(user, USER_AUDIT_FIELDS))
@@ -131,6 +131,32 @@ def set_password(actor, user, password):
     except ValidationError as e:
         raise ValidationError({"password": e.messages}) from e
     user.set_password(password)
-    user.save(update_fields=["password"])
+    # A password someone else knows is changed by its user at their next login.
+    user.must_change_password = user.pk != actor.pk
+    user.save(update_fields=["password", "must_change_password"])
     audit.record(AuditEvent.Action.UPDATE, user, actor=actor, note=_("Password reset."))
+    return user
+
+
+@transaction.atomic
+def change_own_password(user, old_password, password):
+    """A user changes their own password (the old one confirms it is them)."""
+    errors = Errors()
+    if not user.check_password(old_password or ""):
+        errors.add("old_password", _("The current password is wrong."))
+    if not password:
+        errors.add("new_password", _("This field is required."))
+    elif password == old_password:
+        errors.add("new_password", _("The new password must differ from the current one."))
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as e:
+            for message in e.messages:
+                errors.add("new_password", message)
+    errors.raise_if_any()
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record(AuditEvent.Action.UPDATE, user, actor=user, note=_("Changed own password."))
     return user

@@ -1,13 +1,19 @@
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
 
-from gonghui.accounts import services
-from gonghui.accounts.forms import PasswordForm, UserForm
+from gonghui.accounts import services, two_factor
+from gonghui.accounts.forms import CodeForm, OwnPasswordForm, PasswordForm, UserForm
 from gonghui.accounts.models import User
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
 from gonghui.core.timeline import timeline
 from gonghui.core.views import form_page
 
@@ -95,4 +101,88 @@ def user_detail(request, pk):
         request,
         "accounts/user_detail.html",
         {"account": user, "form": form, "password_form": password_form, "events": timeline(user)},
+    )
+
+
+def next_page(request):
+    """Where to go once a login step is done: the page first asked for, if it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+def password_change(request):
+    """A user changes their own password (asked for at the first login)."""
+    form = OwnPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.run(
+            lambda data, _c: services.change_own_password(
+                request.user, data["old_password"], data["new_password"]
+            )
+        )
+        if user:
+            update_session_auth_hash(request, user)  # stay logged in with the new password
+            return redirect(next_page(request))
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": request.user.must_change_password, "next": next_page(request)},
+    )
+
+
+@login_required
+def two_factor_verify(request):
+    """The second step of a login: a code from the app or a recovery code."""
+    if request.user.is_verified() or not two_factor.has_device(request.user):
+        return redirect(next_page(request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.check(request.user, form.cleaned_data["otp"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_page(request))
+        audit.record(
+            AuditEvent.Action.LOGIN_FAILED,
+            actor_name=request.user.get_username(),
+            note=_("Wrong two-factor code."),
+        )
+        form.add_error("otp", _("The code is wrong or expired. Try the code now shown."))
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": next_page(request)}
+    )
+
+
+@login_required
+def two_factor_setup(request):
+    """Set up the authenticator app: scan the QR code (or type the secret), enter a code;
+    the recovery codes are shown once."""
+    user = request.user
+    if two_factor.has_device(user) and not user.is_verified():
+        return redirect("two_factor_verify")
+    device = two_factor.pending_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm(user, device, form.cleaned_data["otp"])
+        if codes is not None:
+            device.refresh_from_db()
+            otp_login(request, device)
+            return render(
+                request,
+                "accounts/two_factor_codes.html",
+                {"codes": codes, "next": next_page(request)},
+            )
+        form.add_error("otp", _("The code is wrong or expired. Try the code now shown."))
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": two_factor.qr_svg(device),
+            "secret": two_factor.secret_text(device),
+            "has_device": two_factor.has_device(user),
+            "required": user.requires_two_factor,
+            "next": next_page(request),
+        },
     )

@@ -10,7 +10,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # signals: login auditing
-        from gonghui.core import holidays, signals, throttling, workdays  # noqa: F401
+        from gonghui.core import audit_guard, holidays, signals, throttling, workdays  # noqa: F401
+
+        # The audit table's triggers again after every migrate: SQLite loses them whenever
+        # a migration rebuilds the table.
+        post_migrate.connect(audit_guard.reprotect, sender=self)
 
         # The working-day calendar: seeded from chinesecalendar after every migrate (a
         # flushed test database too); each request checks once whether it was edited.

@@ -309,7 +309,7 @@ class Trail:
         ctx = current()
         types, names, events = {}, {}, []
         self.rows.sort(key=lambda row: row[0])
-        for _at, obj, action, changes, note, actor in self.rows:
+        for at, obj, action, changes, note, actor in self.rows:
             model = type(obj)
             if model not in types:
                 types[model] = ContentType.objects.get_for_model(model, for_concrete_model=False)
@@ -317,6 +317,7 @@ class Trail:
                 names[id(obj)] = str(obj)[:200]
             events.append(
                 AuditEvent(
+                    at=at,
                     actor=actor,
                     actor_name=actor.get_username() if actor else ACTOR,
                     action=action,
@@ -330,8 +331,7 @@ class Trail:
                     via=ctx.via,
                 )
             )
-        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
-        backdate(AuditEvent, events, "at", [row[0] for row in self.rows])
+        audit.write(events)  # chained by hash, dated when each step was taken
         return len(events)
 
 

@@ -12,8 +12,8 @@ from faker import Faker
 from stdnum.cn import ric
 
 from gonghui.accounts.models import User
+from gonghui.core import audit
 from gonghui.core.context import request_context
-from gonghui.core.models import AuditEvent
 from gonghui.demo.builder import BATCH, created_events
 from gonghui.members import services
 from gonghui.members.models import Membership, Person
@@ -134,10 +134,9 @@ def _build(seed, total):
             )
         )
     Membership.objects.bulk_create(memberships, batch_size=BATCH)
-    AuditEvent.objects.bulk_create(
+    audit.write(
         created_events(persons, PERSON_AUDIT_FIELDS)
-        + created_events(memberships, ("union", "member_number", "joined_on", "status")),
-        batch_size=BATCH,
+        + created_events(memberships, ("union", "member_number", "joined_on", "status"))
     )
     pending = build_applications(rng, fake, people, receiving + pools, min(PENDING, total // 10))
     transfers = build_transfers(rng, memberships, receiving, min(TRANSFERS, total // 50))

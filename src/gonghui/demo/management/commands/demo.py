@@ -44,10 +44,15 @@ class Command(BaseCommand):
             started = time.monotonic()
             made = demo_assistance.build_assistance()
             self.report_assistance(made, time.monotonic() - started)
+        builder.ensure_two_factor()
         self.stdout.write(f"\n演示账号 Demo logins (密码 password: {builder.PASSWORD})")
         rows = [("username", "role", "union"), *builder.logins()]
         for username, role, union in rows:
             self.stdout.write(f"  {username:<8}  {role:<16}  {union or '（全部 all）'}")
+        self.stdout.write(
+            "两步验证 Two-factor login: after the password, enter the code that "
+            "`gonghui totp <username>` prints (e.g. `gonghui totp xian`)."
+        )
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(f"\n打开 Open {url}")
         if not no_serve:
