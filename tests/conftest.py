@@ -178,3 +178,10 @@ def nothing_written(*objs):
     yield
     assert counts() == before
     assert [state(o) for o in objs] == snapshots
+
+
+@pytest.fixture(autouse=True)
+def jobs_in_process(settings):
+    """Jobs run in the test's own process and transaction (a forked child would not see
+    the test's uncommitted rows); tests of the job limits turn isolation on."""
+    settings.GONGHUI_JOB_ISOLATION = False

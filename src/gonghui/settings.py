@@ -260,3 +260,16 @@ if GONGHUI_AUDIT_RETENTION_DAYS < 183:
 # Lockout records are shown read-only by our own admin (accounts/admin.py), never deleted there.
 AXES_ENABLE_ADMIN = False
 OTP_TOTP_SYNC = False  # a code a step ahead (`gonghui totp` after a login) must not shift the clock
+
+# Personal data at rest, and limits on what an upload may cost (issue 13, findings 6 and 7).
+# Exports and import error reports are deleted this many days after their job ends
+# (`gonghui purge`, which the worker also runs by itself every hour).
+GONGHUI_FILE_RETENTION_DAYS = int(os.environ.get("GONGHUI_FILE_RETENTION_DAYS", "7"))
+# Biggest file an import takes, on the web, by the API and from the CLI.
+GONGHUI_UPLOAD_MAX_MB = int(os.environ.get("GONGHUI_UPLOAD_MAX_MB", "200"))
+# Each background job runs in a child process with at most this much memory (address space)
+# and time; one that exceeds them fails alone and the queue goes on. 0 turns a limit off.
+GONGHUI_JOB_MEMORY_MB = int(os.environ.get("GONGHUI_JOB_MEMORY_MB", "4096"))
+GONGHUI_JOB_TIMEOUT_MINUTES = int(os.environ.get("GONGHUI_JOB_TIMEOUT_MINUTES", "120"))
+# Run jobs in a child process (the tests run them in-process, inside their transaction).
+GONGHUI_JOB_ISOLATION = os.environ.get("GONGHUI_JOB_ISOLATION", "1") == "1"

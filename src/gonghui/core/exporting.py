@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, files
 from gonghui.core.jobs import JobRefused
 from gonghui.core.models import AuditEvent
 from gonghui.core.tabular import write_csv, write_xlsx
@@ -74,7 +74,7 @@ def run(job, progress, exporter):
     reveal = bool(options.get("reveal"))
     fmt = options.get("format", "xlsx")
     name = f"export.{fmt}"
-    job.folder.mkdir(parents=True, exist_ok=True)
+    files.private_folder(job.folder)
     columns = exporter.columns(reveal)
     headers = [header for header, _get in columns]
 
@@ -86,10 +86,13 @@ def run(job, progress, exporter):
 
     if fmt == "xlsx":
         count = write_xlsx(
-            job.folder / name, headers, rows(), text_columns=exporter.text_columns(reveal)
+            files.private_file(job.folder / name),
+            headers,
+            rows(),
+            text_columns=exporter.text_columns(reveal),
         )
     else:
-        count = write_csv(job.folder / name, headers, rows())
+        count = write_csv(files.private_file(job.folder / name), headers, rows())
     progress.advance(count - progress.done)
     if reveal:
         exporter.log_reveal(user, job, count)

@@ -1,6 +1,7 @@
 """Running a service from a web form, so its errors land on the form's fields."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,15 @@ class ServiceForm(forms.Form):
             return None
 
 
+def upload_too_big(size):
+    """The message for an upload over GONGHUI_UPLOAD_MAX_MB, or None (the web, the API, the
+    CLI all ask)."""
+    limit = settings.GONGHUI_UPLOAD_MAX_MB
+    if size > limit * 1024 * 1024:
+        return _("The file is larger than the upload limit of %(limit)d MB.") % {"limit": limit}
+    return None
+
+
 class ImportForm(forms.Form):
     """Upload a roster to import; the work runs as a job."""
 
@@ -59,6 +69,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if message := upload_too_big(upload.size):
+            raise forms.ValidationError(message)
         if not upload.name.lower().endswith(self.SUFFIXES):
             raise forms.ValidationError(
                 _("%(name)s is not a spreadsheet: choose an .xlsx or .csv file.")

@@ -14,13 +14,14 @@ lookups in the database); this module does the rest.
 import contextlib
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, merging
+from gonghui.core import audit, crypto, files, merging
 from gonghui.core.jobs import JobRefused, input_path
 from gonghui.core.models import AuditEvent
 from gonghui.core.tabular import TableError, open_table, write_xlsx
@@ -28,6 +29,8 @@ from gonghui.core.tabular import TableError, open_table, write_xlsx
 BATCH = 2000
 REPORT_NAME = "errors.xlsx"
 PREVIEW = 20  # bad rows shown on the job page itself; the report has them all
+# The scratch tables of job N: import_stage_N, import_errors_N, import_stage_N_<suffix>.
+STAGE_TABLE = re.compile(r"^import_(?:stage|errors)_(\d+)(?:_\w+)?$")
 SORT_MEMORY = "256MB"  # per sort, in PostgreSQL's backend (Stage.sort_memory)
 
 SQL_TYPES = {
@@ -58,7 +61,8 @@ class Stage:
     """The scratch tables of one import: the checked rows, and the errors found.
 
     Every row gets `seq` (its order in the file), `sheet`, `line` (the row number Excel
-    shows), `raw` (the original cells, for the error report) and `ok`.
+    shows), `raw` (the original cells, for the error report: encrypted with the field key,
+    since they hold whole ID and phone numbers) and `ok`.
     """
 
     def __init__(self, job, columns):
@@ -77,7 +81,7 @@ class Stage:
         with connection.cursor() as c:
             c.execute(
                 f"CREATE {unlogged}TABLE {self.name} (seq integer PRIMARY KEY, sheet text, "
-                f"line integer, raw text, ok smallint, {cols})"
+                f"line integer, raw {types['bytes']}, ok smallint, {cols})"
             )
             c.execute(
                 f"CREATE {unlogged}TABLE {self.errors} (seq integer, header text, message text)"
@@ -225,7 +229,7 @@ def run(job, progress, importer):
                 problems.add(importer.header_of(table, name), message)
             values = importer.check_row(row, context, problems)
             ok = 0 if problems.messages else 1
-            raw = json.dumps(row.raw, ensure_ascii=False, default=str)
+            raw = crypto.encrypt(json.dumps(row.raw, ensure_ascii=False, default=str))
             batch.append((seq, row.sheet, row.number, raw, ok, *values))
             errors += [(seq, h, m) for h, m in problems.messages]
             if len(batch) >= BATCH:
@@ -312,8 +316,7 @@ def write_report(job, stage, table, progress):
     """The bad rows as the user sent them, with the row number and 错误说明, as xlsx; and
     the first few as lines for the job page."""
     headers = [_("sheet"), _("row"), *table.headers, _("what is wrong")]
-    path = job.folder / REPORT_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = files.private_file(job.folder / REPORT_NAME)
 
     preview = []
 
@@ -326,7 +329,7 @@ def write_report(job, stage, table, progress):
                     _("%(where)srow %(line)d: %(errors)s")
                     % {"where": where, "line": errors.line, "errors": errors.text()}
                 )
-            cells = json.loads(raw)
+            cells = json.loads(crypto.decrypt(raw))
             yield [
                 errors.sheet,
                 errors.line,
@@ -337,3 +340,42 @@ def write_report(job, stage, table, progress):
     # The cells as sent, kept as text (an ID number must not turn into 5.1E+17 here either).
     write_xlsx(path, headers, rows(), text_columns=range(2, len(headers)))
     return REPORT_NAME, preview
+
+
+def fail_dead_jobs(now):
+    """Jobs still "running" past the job time limit died with their process (the worker's
+    limits would have ended them): they end as failed, so their stage can be swept."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from gonghui.core.models import Job
+
+    minutes = settings.GONGHUI_JOB_TIMEOUT_MINUTES or 24 * 60
+    Job.objects.filter(
+        status=Job.Status.RUNNING, started_at__lt=now - timedelta(minutes=minutes + 5)
+    ).update(
+        status=Job.Status.FAILED,
+        finished_at=now,
+        message=_("The job was interrupted (its process ended); start it again."),
+    )
+
+
+def sweep_stage_tables():
+    """Drop the scratch tables of every import that is not running (one that crashed
+    leaves them, with its rows); the number dropped."""
+    from gonghui.core.models import Job
+
+    running = set(
+        Job.objects.filter(status=Job.Status.RUNNING, kind=Job.Kind.IMPORT).values_list(
+            "pk", flat=True
+        )
+    )
+    dropped = 0
+    with connection.cursor() as c:
+        for name in connection.introspection.table_names(c):
+            match = STAGE_TABLE.match(name)
+            if match and int(match.group(1)) not in running:
+                c.execute(f"DROP TABLE IF EXISTS {name}")
+                dropped += 1
+    return dropped

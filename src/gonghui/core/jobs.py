@@ -9,14 +9,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from gonghui.core import audit, files
 from gonghui.core.context import request_context
-from gonghui.core.models import Job
+from gonghui.core.models import AuditEvent, Job
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +86,7 @@ def start(user, kind, subject, options, upload=None, file_name="", run_now=False
         options=options,
     )
     if upload is not None:
-        job.folder.mkdir(parents=True, exist_ok=True)
-        with open(input_path(job), "wb") as out:
+        with open(files.private_file(input_path(job)), "wb") as out:
             for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(upload):
                 out.write(chunk)
     if not run_now:
@@ -122,7 +123,7 @@ def result_rows(job):
     """(label, value) of a job's result for its page; lists joined, files left out."""
     rows = []
     for key, value in job.result.items():
-        if key in ("report", "file", "errors"):
+        if key in ("report", "file", "errors", "expired"):
             continue
         if isinstance(value, list):
             value = "、".join(str(v) for v in value) or "—"
@@ -131,9 +132,7 @@ def result_rows(job):
 
 
 def template_folder():
-    folder = Path(settings.DATA_DIR) / "templates"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return files.private_folder(Path(settings.DATA_DIR) / "templates")
 
 
 def result_file(job):
@@ -141,6 +140,22 @@ def result_file(job):
     name = job.result.get("report") or job.result.get("file")
     path = job.folder / name if name else None
     return path if path and path.is_file() else None
+
+
+def download(request, job):
+    """The job's file as a download, logged: an error report and an export hold personal
+    data (who, which job, when and from where, by the audit event's own fields)."""
+    path = result_file(job)
+    if path is None:
+        raise Http404
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename=download_name(job))
+    audit.record(
+        AuditEvent.Action.EXPORT,
+        job,
+        actor=request.user,
+        note=_("downloaded %(file)s (job %(id)s)") % {"file": download_name(job), "id": job.pk},
+    )
+    return response
 
 
 def download_name(job):
@@ -176,11 +191,48 @@ def work(job, progress):
 
 @task()
 def run_job(job_id):
-    """The background task: run one queued job."""
+    """The background task: run one queued job, under the job limits."""
     job = Job.objects.get(pk=job_id)
     if job.status == Job.Status.QUEUED:
         with request_context(via="job"):
-            run(job)
+            run_limited(job)
+
+
+def run_limited(job, listener=None, on_error=None):
+    """`run` in a child process with GONGHUI_JOB_MEMORY_MB and GONGHUI_JOB_TIMEOUT_MINUTES
+    (see core/limits.py); a job that exceeds one fails with the limit named, and its
+    scratch tables and upload go with it. In-process when isolation is off."""
+    if not settings.GONGHUI_JOB_ISOLATION:
+        return run(job, listener, on_error)
+    from gonghui.core import importing, limits
+
+    memory, minutes = settings.GONGHUI_JOB_MEMORY_MB, settings.GONGHUI_JOB_TIMEOUT_MINUTES
+    outcome = limits.run_isolated(run, (job, listener, on_error), memory, minutes * 60)
+    job.refresh_from_db()
+    if not job.finished:  # the child ended without finishing it: it died
+        if outcome == limits.MEMORY:
+            message = over_memory()
+        elif outcome == limits.TIMEOUT:
+            message = _(
+                "The job went over the time limit of %(limit)d minutes and was stopped."
+            ) % {"limit": minutes}
+        else:
+            message = _(
+                "The job's process ended unexpectedly (perhaps at the memory limit of %(limit)d "
+                "MB)."
+            ) % {"limit": memory}
+        job.status, job.finished_at, job.message = Job.Status.FAILED, timezone.now(), message
+        job.save(update_fields=["status", "message", "finished_at"])
+        if job.kind == Job.Kind.IMPORT:
+            importing.Stage(job, []).drop()
+            input_path(job).unlink(missing_ok=True)
+    return job
+
+
+def over_memory():
+    return _("The job went over the memory limit of %(limit)d MB and was stopped.") % {
+        "limit": settings.GONGHUI_JOB_MEMORY_MB
+    }
 
 
 def run(job, listener=None, on_error=None):
@@ -193,6 +245,10 @@ def run(job, listener=None, on_error=None):
         job.status, job.result, job.message = Job.Status.SUCCEEDED, result, ""
     except JobRefused as e:
         job.status, job.result, job.message = Job.Status.FAILED, e.result, e.message
+    except MemoryError:
+        log.error("job %s went over the memory limit", job.pk)
+        job.status = Job.Status.FAILED
+        job.message = over_memory()
     except Exception:
         log.exception("job %s failed", job.pk)
         job.status = Job.Status.FAILED

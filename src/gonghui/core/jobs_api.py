@@ -1,7 +1,7 @@
 """Jobs by API: start an import by uploading a file, follow any job, fetch its file."""
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -47,11 +47,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True)
     def file(self, request, pk=None):
-        job = self.get_object()
-        path = jobs.result_file(job)
-        if path is None:
-            raise Http404
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=jobs.download_name(job))
+        return jobs.download(request, self.get_object())
 
 
 class ImportInput(serializers.Serializer):

@@ -9,7 +9,8 @@ def load_or_create_key(path: Path) -> str:
     """Return the base64 key stored at `path`, creating a random 32-byte one if absent."""
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path.parent, 0o700)  # the data folder: keys, database, job files
     key = base64.b64encode(os.urandom(32)).decode()
     # O_EXCL: two processes starting at once must not each write a different key.
     try:

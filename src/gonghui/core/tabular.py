@@ -43,6 +43,13 @@ from openpyxl.xml.constants import SHARED_STRINGS
 from gonghui.core.text import to_halfwidth
 
 MAX_ROWS = 1_048_576  # Excel's limit: a sheet that reaches it was probably cut off
+# Limits that keep a crafted file from taking the worker's memory (a zip bomb, a sheet that
+# claims every cell of Excel's grid, a shared string of a gigabyte): Excel's own limits for a
+# column and a cell, and for a workbook's unzipped size and compression ratio ours.
+MAX_COLUMNS = 16_384  # XFD
+MAX_CELL_CHARS = 32_767
+MAX_UNZIPPED_MB = 2048
+MAX_ZIP_RATIO = 200  # XML rosters compress 5-20 times; a bomb, thousands of times
 HEADER_SEARCH_ROWS = 15  # non-empty rows searched for the header
 HEADER_SEARCH_DEPTH = 1000  # physical rows, so a sheet of empty formatted rows is not read through
 SNIFF_BYTES = 64 * 1024
@@ -344,7 +351,14 @@ class Table:
         ) % {"encoding": _ENCODING_NAMES.get(self.encoding, self.encoding)}
 
 
-_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16"}
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "gb18030": "GB18030",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+}
 
 
 def open_table(path, columns: Sequence[Column], name=None) -> Table:
@@ -387,9 +401,12 @@ def _sniff(path, name):
         encoding = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
-    else:
-        if b"\x00" in head:
+    elif b"\x00" in head:
+        # UTF-16 saved without its BOM: every other byte of ASCII text is NUL.
+        encoding = _utf16_without_bom(head)
+        if encoding is None:
             raise TableError(_not_spreadsheet(name))
+    else:
         try:
             codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
             encoding = "utf-8"
@@ -404,9 +421,22 @@ def _sniff(path, name):
             )
             % {"name": name}
         )
-    if encoding == "utf-16" and "\x00" in sample:
+    if encoding.startswith("utf-16") and "\x00" in sample:
         raise TableError(_not_spreadsheet(name))
     return encoding
+
+
+def _utf16_without_bom(head):
+    """ "utf-16-le" or "-be" when the NUL bytes fall on odd or on even offsets (the high byte
+    of ASCII and of common CJK punctuation); None for a binary file."""
+    head = head[: len(head) // 2 * 2]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    half = len(head) // 2
+    if odd >= half * 0.3 and even == 0:
+        return "utf-16-le"
+    if even >= half * 0.3 and odd == 0:
+        return "utf-16-be"
+    return None
 
 
 def _check_workbook_zip(path, name):
@@ -414,6 +444,7 @@ def _check_workbook_zip(path, name):
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            _check_unzipped_size(archive.infolist(), name)
             opendocument = "mimetype" in names and b"spreadsheet" in archive.read("mimetype")
     except (zipfile.BadZipFile, OSError, KeyError):
         raise TableError(_unreadable_workbook(name)) from None
@@ -424,6 +455,36 @@ def _check_workbook_zip(path, name):
     if opendocument:  # .ods from WPS or LibreOffice
         raise TableError(_unreadable_workbook(name))
     raise TableError(_not_spreadsheet(name))
+
+
+def _check_unzipped_size(members, name):
+    """Refuse a zip bomb before a byte of it is unpacked: by the sizes its directory declares
+    (zipfile stops reading a member at its declared size, so they cannot lie)."""
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNZIPPED_MB * 1024 * 1024:
+        raise TableError(
+            _(
+                "%(name)s unpacks to %(size)d MB, more than the limit of %(limit)d MB for a "
+                "workbook. Split it into smaller files, or save it as CSV."
+            )
+            % {"name": name, "size": total // (1024 * 1024), "limit": MAX_UNZIPPED_MB}
+        )
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_ZIP_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise TableError(
+                _(
+                    "%(name)s is compressed %(ratio)d times, more than the limit of %(limit)d "
+                    "times for a workbook: it is not an ordinary roster. Open it in Excel or "
+                    "WPS and save it again as .xlsx."
+                )
+                % {
+                    "name": name,
+                    "ratio": member.file_size // max(member.compress_size, 1),
+                    "limit": MAX_ZIP_RATIO,
+                }
+            )
 
 
 def _open_xlsx(path, name, columns):
@@ -707,8 +768,10 @@ def _workbook(path, name, strings=None):
     not judge the file by its name (uploads are stored without one)."""
     with open(path, "rb") as stream:
         try:
-            reader = _WorkbookReader(stream, strings)
+            reader = _WorkbookReader(stream, strings, name)
             reader.read()
+        except TableError:
+            raise
         except Exception as error:  # openpyxl raises many kinds of errors for damaged files
             raise TableError(_unreadable_workbook(name)) from error
         try:
@@ -726,9 +789,9 @@ class _WorkbookReader(ExcelReader):
     (see _SheetParser). Built on openpyxl 3.1's ExcelReader and read-only worksheet.
     """
 
-    def __init__(self, stream, strings=None):
+    def __init__(self, stream, strings=None, name=None):
         super().__init__(stream, read_only=True, data_only=False, keep_links=False)
-        self._strings = strings
+        self._strings, self._name = strings, name
 
     def read_worksheets(self):
         # openpyxl's read-only branch, with our worksheet class; chartsheets hold no rows.
@@ -741,7 +804,9 @@ class _WorkbookReader(ExcelReader):
     def read_strings(self):
         if self._strings is None:
             part = self.package.find(SHARED_STRINGS)
-            self._strings = _SharedStrings(self.archive, part.PartName[1:] if part else None)
+            self._strings = _SharedStrings(
+                self.archive, part.PartName[1:] if part else None, self._name
+            )
         self.shared_strings = self._strings
 
 
@@ -809,7 +874,8 @@ class _SharedStrings:
     """A shared-string table on disk: the UTF-8 texts in one temporary file, their end offsets
     in another, both memory-mapped; looked up by index like the list openpyxl expects."""
 
-    def __init__(self, archive, member):
+    def __init__(self, archive, member, name=None):
+        self.name = name
         self._count = 0
         self._texts = self._ends = None
         if member is None:
@@ -822,7 +888,10 @@ class _SharedStrings:
                     root = node
                 if event != "end" or node.tag != f"{_MAIN}si":
                     continue
-                data = self._text_of(node).encode("utf-8", "surrogatepass")
+                text = self._text_of(node)
+                if len(text) > MAX_CELL_CHARS:
+                    raise TableError(_cell_limit(self.name, None))
+                data = text.encode("utf-8", "surrogatepass")
                 texts.write(data)
                 offset += len(data)
                 pending += struct.pack("<Q", offset)
@@ -876,6 +945,8 @@ def _xlsx_rows(sheet, name):
         for number, cells in sheet.stream():
             if number >= MAX_ROWS:  # the sheet had no dimension to warn us
                 raise TableError(_row_limit(name))
+            if cells and cells[-1]["column"] > MAX_COLUMNS:
+                raise TableError(_column_limit(name))
             values = [None] * (cells[-1]["column"] if cells else 0)
             marks = None
             for cell in cells:
@@ -884,6 +955,8 @@ def _xlsx_rows(sheet, name):
                     values += [None] * (position + 1 - len(values))
                 value = cell["value"]
                 kind = cell["data_type"]
+                if value.__class__ is str and len(value) > MAX_CELL_CHARS:  # an inline string
+                    raise TableError(_cell_limit(name, number))
                 if kind == "f" or kind == "e":
                     marks = marks or {}
                     marks[position] = "formula" if kind == "f" else "error"
@@ -916,6 +989,10 @@ def _open_text(path, encoding):
         yield stream
 
 
+# A longer field is refused with _cell_limit (the csv module's default is 131,072).
+csv.field_size_limit(MAX_CELL_CHARS)
+
+
 def _csv_rows(stream, delimiter, table):
     number = 0
     reader = csv.reader(stream, delimiter=delimiter)
@@ -928,6 +1005,8 @@ def _csv_rows(stream, delimiter, table):
                 marks = {i: "decode" for i, value in enumerate(values) if "\ufffd" in value}
             yield number, values, marks
     except csv.Error as error:  # a quote never closed runs into the field size limit
+        if "field limit" in str(error):
+            raise TableError(_cell_limit(table.name, number + 1)) from None
         raise TableError(
             _("%(name)s could not be read as CSV near row %(row)d: %(error)s")
             % {"name": table.name, "row": number + 1, "error": error}
@@ -945,7 +1024,7 @@ def _sniff_delimiter(sample):
 def _count_line_breaks(path, encoding):
     """Line breaks in the file (CR or LF, whichever is more), reading 1 MiB at a time."""
     newlines = returns = 0
-    if encoding == "utf-16":  # a byte 0x0A can be half of a character
+    if encoding.startswith("utf-16"):  # a byte 0x0A can be half of a character
         with _open_text(path, encoding) as stream:
             for chunk in iter(lambda: stream.read(1 << 20), ""):
                 newlines += chunk.count("\n")
@@ -1090,6 +1169,25 @@ def _row_limit(name):
         "%(name)s reaches Excel's limit of 1,048,576 rows, so it was probably cut off when it "
         "was saved. Split it into smaller files, or export it as CSV from the source system."
     ) % {"name": name}
+
+
+def _column_limit(name):
+    return _(
+        "%(name)s has cells beyond column XFD, Excel's limit of %(limit)d columns; it is not "
+        "an ordinary roster. Open it in Excel or WPS and save it again as .xlsx."
+    ) % {"name": name, "limit": MAX_COLUMNS}
+
+
+def _cell_limit(name, row):
+    if row is None:
+        return _(
+            "%(name)s has a cell longer than the limit of %(limit)d characters for a cell. "
+            "Shorten it, or leave the text out of the roster."
+        ) % {"name": name, "limit": MAX_CELL_CHARS}
+    return _(
+        "%(name)s has a cell in row %(row)d longer than the limit of %(limit)d characters for "
+        "a cell (or a quotation mark there is never closed). Shorten it, or check the quotes."
+    ) % {"name": name, "row": row, "limit": MAX_CELL_CHARS}
 
 
 def _header_only(name):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -141,17 +142,19 @@ def job_list(request):
 @login_required
 def job_detail(request, pk):
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
-    return render(request, "core/job.html", {"job": job, "result": jobs.result_rows(job)})
+    context = {
+        "job": job,
+        "result": jobs.result_rows(job),
+        "retention_days": settings.GONGHUI_FILE_RETENTION_DAYS,
+    }
+    return render(request, "core/job.html", context)
 
 
 @login_required
 def job_file(request, pk):
     """The job's error report or export, to its own user only."""
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
-    path = jobs.result_file(job)
-    if path is None:
-        raise Http404
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=jobs.download_name(job))
+    return jobs.download(request, job)
 
 
 @login_required

@@ -58,7 +58,7 @@ class Command(BaseCommand):
         with request_context(via="cli"):
             job = jobs.start(actor, Job.Kind.EXPORT, subject, options, file_name=file.name,
                              run_now=True)  # fmt: skip
-            job = jobs.run(job, listener=bar)
+            job = jobs.run_limited(job, listener=bar)
         bar(job.done, job.total or job.done, final=True)
         self.stderr.write("")
         if job.status != Job.Status.SUCCEEDED:

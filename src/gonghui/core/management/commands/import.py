@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from gonghui.accounts.models import User
 from gonghui.core import jobs
 from gonghui.core.context import request_context
+from gonghui.core.forms import upload_too_big
 from gonghui.core.management.progress import Bar
 from gonghui.core.models import Job
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
     def handle(self, subject, file, union, skip_invalid, user, report, **options):
         if not file.is_file():
             raise CommandError(_("No such file: %(file)s") % {"file": file})
+        if message := upload_too_big(file.stat().st_size):
+            raise CommandError(message)
         actor = None
         if user:
             actor = User.objects.filter(username=user, is_active=True).first()
@@ -61,7 +64,7 @@ class Command(BaseCommand):
                 file_name=file.name,
                 run_now=True,
             )
-            job = jobs.run(job, listener=bar, on_error=print_row)
+            job = jobs.run_limited(job, listener=bar, on_error=print_row)
         bar(job.done, job.total or job.done, final=True)
         self.stderr.write("")
         result = job.result

@@ -1,10 +1,17 @@
+import logging
 import os
 import signal
 import subprocess
 import sys
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from gonghui.core import files
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -43,7 +50,10 @@ class Command(BaseCommand):
         worker = [sys.executable, "-m", "gonghui.cli", "db_worker", "--no-startup-delay"]
         processes = [subprocess.Popen(web)]
         if not no_jobs:
+            # Before the worker starts: stage tables and uploads of jobs that died with it.
+            self.purge()
             processes.append(subprocess.Popen(worker))
+        purged = time.monotonic()
 
         def stop(signum, frame):
             for p in processes:
@@ -58,7 +68,18 @@ class Command(BaseCommand):
             try:
                 processes[0].wait(timeout=1)
             except subprocess.TimeoutExpired:
+                if not no_jobs and time.monotonic() - purged >= files.PURGE_INTERVAL:
+                    self.purge()
+                    purged = time.monotonic()
                 continue
         stop(None, None)
         for p in processes:
             p.wait(10)
+
+    def purge(self):
+        """Expired job files and dead imports' stage tables (`gonghui purge`), by itself."""
+        close_old_connections()
+        try:
+            files.purge()
+        except Exception:  # a purge that fails must not stop the platform; it runs again
+            log.exception("purge failed")
