@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -33,6 +32,7 @@ from gonghui.assistance.models import (
     HouseholdMember,
 )
 from gonghui.assistance.services import campaigns, files, records
+from gonghui.core import masking
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.unions.models import TradeUnion
 
@@ -103,20 +103,17 @@ class HouseholdMemberSerializer(serializers.ModelSerializer):
     work_display = label("work")
     health_display = label("health")
     disability_display = label("disability")
-    age = serializers.SerializerMethodField()
+    # The mask policy: the ID is masked, so the birth date shows as year and age only.
+    birth_year = masking.BirthYearField()
+    age = masking.AgeField(on=read.today)
 
     class Meta:
         model = HouseholdMember
         fields = [
-            "relation", "relation_display", "name", "id_number_masked", "birth_date", "age",
+            "relation", "relation_display", "name", "id_number_masked", "birth_year", "age",
             "work", "work_display", "monthly_income", "health", "health_display", "disability",
             "disability_display",
         ]  # fmt: skip
-
-    @extend_schema_field(OpenApiTypes.INT)
-    def get_age(self, member):
-        today, born = read.today(), member.birth_date
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 class HomeVisitSerializer(serializers.ModelSerializer):
