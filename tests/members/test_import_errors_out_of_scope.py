@@ -57,3 +57,21 @@ def test_a_member_of_a_sibling_county_is_not_described(tree, root_admin, tmp_pat
     own_line = next(line for line in lines if line.startswith("会员信息 第6行 公民身份号码"))
     assert tree.street.name in own_line and ours.member_number in own_line
     assert Membership.objects.filter(person__name="乙方会员").get().union == tree.sibling_grassroots
+
+
+def test_approving_a_person_who_joined_another_county_meanwhile(tree, api_as, tmp_path):
+    """The application waited; meanwhile the sibling county imported the person. The
+    approver hears that they are a member elsewhere, not of which union."""
+    pending = services.submit_application(
+        {"name": "乙方会员", "id_number": make_id(seq="786"), "phone": "13700000000",
+         "union": tree.grassroots.code},
+        consent=True,
+    )  # fmt: skip
+    roster = dirty_roster(tmp_path / "sibling.xlsx", [row(1, "乙方会员", make_id(seq="786"))])
+    _out, error = run_import(roster, "--union", tree.sibling_grassroots.code)
+    assert error is None
+    response = api_as(tree.jiceng).post(f"/api/v1/join-applications/{pending.pk}/approve/")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "id_number" in body and "其他工会" in body
+    assert tree.sibling_grassroots.name not in body and "乙方机械厂" not in body

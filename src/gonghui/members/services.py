@@ -412,6 +412,14 @@ def _decide(actor, application):
     return application
 
 
+def registered_elsewhere():
+    """What staff are told of a person who is a member outside their scope: nothing of
+    where (DESIGN rule 2), only what to do."""
+    return _(
+        "Already a member of another union; ask the higher-level union to transfer the membership."
+    )
+
+
 def _member_number(person, union):
     """The person's number from an earlier membership (kept for life), or a new one."""
     earlier = person.memberships.order_by("-joined_on", "-id").first() if person.pk else None
@@ -428,9 +436,13 @@ def approve_application(actor, application):
     number = crypto.decrypt(application.id_number_encrypted)
     held = _current_membership(number)
     if held is not None:
-        raise ValidationError(
-            {"id_number": _("Already a member of %(union)s.") % {"union": held.union.name}}
+        visible = TradeUnion.objects.visible_to(actor).filter(pk=held.union_id).exists()
+        message = (
+            _("Already a member of %(union)s.") % {"union": held.union.name}
+            if visible
+            else registered_elsewhere()
         )
+        raise ValidationError({"id_number": message})
     person = find_person(number)
     if person is None:
         values = {
