@@ -130,14 +130,22 @@ class HomeVisitSerializer(serializers.ModelSerializer):
 
 class ClashSerializer(serializers.ModelSerializer):
     """Another open file sharing a household member: named as the services' refusal
-    names it (number, union, status), nothing of its household."""
+    names it (number, union, status), nothing of its household; of a file outside the
+    caller's scope only its status (id and union_name are null: DESIGN rule 2)."""
 
-    union_name = serializers.CharField(source="union.name")
+    id = serializers.IntegerField(allow_null=True)
+    union_name = serializers.CharField(source="union.name", allow_null=True)
     status_display = label("status")
 
     class Meta:
         model = HardshipFile
         fields = ["id", "union_name", "status", "status_display"]
+
+    def to_representation(self, file):
+        data = super().to_representation(file)
+        if file.pk not in self.context["visible"]:
+            data["id"] = data["union_name"] = None
+        return data
 
 
 class HardshipFileDetailSerializer(HardshipFileSerializer):
@@ -160,7 +168,9 @@ class HardshipFileDetailSerializer(HardshipFileSerializer):
 
     @extend_schema_field(ClashSerializer(many=True))
     def get_clashes(self, file):
-        return ClashSerializer(files.clashes(file).select_related("union"), many=True).data
+        clashes = list(files.clashes(file).select_related("union"))
+        visible = files.visible_file_ids(self.context["request"].user, [c.pk for c in clashes])
+        return ClashSerializer(clashes, many=True, context={"visible": visible}).data
 
 
 class HouseholdMemberInput(serializers.Serializer):
@@ -239,7 +249,8 @@ class HardshipFileViewSet(
 
     def respond(self, file, status=200):
         fresh = self.get_queryset().get(pk=file.pk)
-        return Response(HardshipFileDetailSerializer(fresh).data, status=status)
+        serializer = HardshipFileDetailSerializer(fresh, context=self.get_serializer_context())
+        return Response(serializer.data, status=status)
 
     @extend_schema(request=HardshipFileInput, responses={201: HardshipFileDetailSerializer})
     def create(self, request):
