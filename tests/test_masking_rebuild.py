@@ -9,6 +9,7 @@ text must hold no whole ID, birth date, phone or bank card of the fixture's pers
 """
 
 import csv
+import datetime
 import io
 import re
 
@@ -174,3 +175,19 @@ def test_no_whole_number_can_be_rebuilt_without_a_reveal(
     header, first = texts["export ('members', 'xlsx')"].split("\n")[:2]
     header, first = header.split("\t"), first.split("\t")
     assert first[header.index("出生年份")] == "1980"
+
+
+@pytest.mark.django_db
+def test_the_age_shown_does_not_tick_on_the_birthday(tree, household, monkeypatch, api_as):
+    """An age that changed on the birthday would give the date to whoever looks daily."""
+    membership, f, _record = household
+    api = api_as(tree.xian)
+    seen = set()
+    for day in ("2026-01-02", "2026-03-07", "2026-03-08", "2026-12-30"):
+        monkeypatch.setattr(
+            "django.utils.timezone.localdate", lambda d=day: datetime.date.fromisoformat(d)
+        )
+        person = api.get(f"/api/v1/persons/{membership.person_id}/").json()
+        household = api.get(f"/api/v1/hardship-files/{f.pk}/").json()["household"]
+        seen.add((person["age"], tuple(m["age"] for m in household)))
+    assert seen == {(46, (46, 44, 18))}

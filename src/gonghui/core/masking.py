@@ -3,9 +3,11 @@
 Written once, and applied by the API serializers (the fields below), the pages (the
 `masking` template filters) and the exporters (`shown`). A masked ID number hides digits
 7-14, the birth date; so wherever the ID is masked the birth date shows as the year (and
-age) only, or the two together would give the whole number back. Whole values go only to
-a user with the reveal permission who asked for them and was logged (a reveal or an
-export with a reason): `reveal` below is that answer, never the permission alone.
+age) only, or the two together would give the whole number back. For the same reason the
+age shown is the one reached this year: it changes on 1 January, not on the birthday.
+Whole values go only to a user with the reveal permission who asked for them and was
+logged (a reveal or an export with a reason): `reveal` below is that answer, never the
+permission alone.
 """
 
 import datetime
@@ -68,11 +70,12 @@ def shown(obj, field, reveal=False):
 
 
 def age_on(born, on=None):
-    """Whole years of age on `on` (today in Asia/Shanghai by default)."""
+    """The age reached in the year of `on` (today in Asia/Shanghai by default), from the
+    birth year alone: an age that ticks on the birthday would give the date away to
+    anyone who looks every day."""
     if born is None:
         return None
-    on = on or timezone.localdate()
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return (on or timezone.localdate()).year - born.year
 
 
 def birth_year(obj):
@@ -101,7 +104,7 @@ class BirthYearField(serializers.Field):
 
 @extend_schema_field(OpenApiTypes.INT)
 class AgeField(BirthYearField):
-    """Age in whole years today."""
+    """The age reached this year (see age_on)."""
 
     def __init__(self, on=None, **kwargs):
         self.on = on
