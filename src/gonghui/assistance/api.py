@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -33,6 +32,7 @@ from gonghui.assistance.models import (
     HouseholdMember,
 )
 from gonghui.assistance.services import campaigns, files, records
+from gonghui.core import masking
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.unions.models import TradeUnion
 
@@ -103,20 +103,17 @@ class HouseholdMemberSerializer(serializers.ModelSerializer):
     work_display = label("work")
     health_display = label("health")
     disability_display = label("disability")
-    age = serializers.SerializerMethodField()
+    # The mask policy: the ID is masked, so the birth date shows as year and age only.
+    birth_year = masking.BirthYearField()
+    age = masking.AgeField(on=read.today)
 
     class Meta:
         model = HouseholdMember
         fields = [
-            "relation", "relation_display", "name", "id_number_masked", "birth_date", "age",
+            "relation", "relation_display", "name", "id_number_masked", "birth_year", "age",
             "work", "work_display", "monthly_income", "health", "health_display", "disability",
             "disability_display",
         ]  # fmt: skip
-
-    @extend_schema_field(OpenApiTypes.INT)
-    def get_age(self, member):
-        today, born = read.today(), member.birth_date
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 class HomeVisitSerializer(serializers.ModelSerializer):
@@ -133,14 +130,22 @@ class HomeVisitSerializer(serializers.ModelSerializer):
 
 class ClashSerializer(serializers.ModelSerializer):
     """Another open file sharing a household member: named as the services' refusal
-    names it (number, union, status), nothing of its household."""
+    names it (number, union, status), nothing of its household; of a file outside the
+    caller's scope only its status (id and union_name are null: DESIGN rule 2)."""
 
-    union_name = serializers.CharField(source="union.name")
+    id = serializers.IntegerField(allow_null=True)
+    union_name = serializers.CharField(source="union.name", allow_null=True)
     status_display = label("status")
 
     class Meta:
         model = HardshipFile
         fields = ["id", "union_name", "status", "status_display"]
+
+    def to_representation(self, file):
+        data = super().to_representation(file)
+        if file.pk not in self.context["visible"]:
+            data["id"] = data["union_name"] = None
+        return data
 
 
 class HardshipFileDetailSerializer(HardshipFileSerializer):
@@ -163,7 +168,9 @@ class HardshipFileDetailSerializer(HardshipFileSerializer):
 
     @extend_schema_field(ClashSerializer(many=True))
     def get_clashes(self, file):
-        return ClashSerializer(files.clashes(file).select_related("union"), many=True).data
+        clashes = list(files.clashes(file).select_related("union"))
+        visible = files.visible_file_ids(self.context["request"].user, [c.pk for c in clashes])
+        return ClashSerializer(clashes, many=True, context={"visible": visible}).data
 
 
 class HouseholdMemberInput(serializers.Serializer):
@@ -242,7 +249,8 @@ class HardshipFileViewSet(
 
     def respond(self, file, status=200):
         fresh = self.get_queryset().get(pk=file.pk)
-        return Response(HardshipFileDetailSerializer(fresh).data, status=status)
+        serializer = HardshipFileDetailSerializer(fresh, context=self.get_serializer_context())
+        return Response(serializer.data, status=status)
 
     @extend_schema(request=HardshipFileInput, responses={201: HardshipFileDetailSerializer})
     def create(self, request):

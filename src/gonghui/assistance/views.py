@@ -36,7 +36,7 @@ from gonghui.assistance.filters import AssistanceRecordFilter, CampaignFilter, H
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, HouseholdMember
 from gonghui.assistance.services import campaigns as campaign_services
 from gonghui.assistance.services import files, records
-from gonghui.core import crypto, workdays
+from gonghui.core import crypto, masking, workdays
 from gonghui.core.scope import require_editor
 from gonghui.core.timeline import timeline
 from gonghui.core.validation import Errors
@@ -275,8 +275,7 @@ def _file_page(request, file, bound=None):
     on = read.today()
     household = list(file.household.all())
     for m in household:
-        born = m.birth_date
-        m.age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        m.age = masking.age_on(m.birth_date, on)
     clashes = []
     if file.is_open:
         clashes = list(

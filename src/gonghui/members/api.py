@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from gonghui.core import masking
 from gonghui.core.api import ScopedPermission
 from gonghui.core.throttling import SharedAnonThrottle
 from gonghui.core.timeline import AuditEventSerializer, timeline
@@ -167,11 +168,14 @@ class PersonSerializer(serializers.ModelSerializer):
     """A person as every user sees them: numbers masked (reveal/ shows one whole)."""
 
     employer = serializers.CharField(source="employer.name", default=None)
+    # The mask policy: the ID is masked, so the birth date shows as year and age only.
+    birth_year = masking.BirthYearField()
+    age = masking.AgeField()
 
     class Meta:
         model = Person
         fields = [
-            "id", "name", "name_pinyin", "id_number_masked", "sex", "birth_date",
+            "id", "name", "name_pinyin", "id_number_masked", "sex", "birth_year", "age",
             "phone_masked", "household_region", "residence_region", "education",
             "employment_form", "platform", "employer", "created_at",
         ]  # fmt: skip

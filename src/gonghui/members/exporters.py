@@ -3,7 +3,7 @@ template has them, so an exported roster can be corrected and imported again."""
 
 from django.utils.translation import gettext_lazy
 
-from gonghui.core import crypto
+from gonghui.core import masking
 from gonghui.members.filters import MembershipFilter
 from gonghui.members.models import Membership, Reveal
 
@@ -23,23 +23,19 @@ class MemberExporter:
     def columns(self, reveal):
         """(header, value of a membership) for each column."""
 
-        def id_number(m):
-            p = m.person
-            return crypto.decrypt(p.id_number_encrypted) if reveal else p.id_number_masked
-
-        def phone(m):
-            p = m.person
-            if reveal and p.phone_encrypted:
-                return crypto.decrypt(p.phone_encrypted)
-            return p.phone_masked
+        # The mask policy: whole numbers (and the birth date) only in an export asked for
+        # with a reason and logged; otherwise masked, and the birth year for the date.
+        def birth(m):
+            shown = masking.shown(m.person, "birth_date", reveal)
+            return _date(shown) if reveal else (str(shown) if shown else "")
 
         return [
             ("会员编号", lambda m: m.member_number),
             ("姓名", lambda m: m.person.name),
-            ("公民身份号码", id_number),
+            ("公民身份号码", lambda m: masking.shown(m.person, "id_number", reveal)),
             ("性别", lambda m: m.person.get_sex_display()),
-            ("出生日期", lambda m: _date(m.person.birth_date)),
-            ("手机号码", phone),
+            ("出生日期" if reveal else "出生年份", birth),
+            ("手机号码", lambda m: masking.shown(m.person, "phone", reveal)),
             ("学历", lambda m: m.person.get_education_display()),
             ("就业形态", lambda m: m.person.get_employment_form_display()),
             ("平台类型", lambda m: m.person.get_platform_display()),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from gonghui.core import importing
 from gonghui.core.jobs import JobRefused
+from gonghui.core.scope import scope_path
 from gonghui.core.tabular import Column, parse_date
 from gonghui.core.text import clean_text, compact_code
 from gonghui.core.validation import Errors
@@ -286,16 +287,20 @@ class MemberImporter:
                 )
             # Already a member: of this union, the row is left as it is; elsewhere, an error.
             c.execute(
-                f"SELECT s.seq, s.union_id, m.union_id, u.name, m.member_number FROM {s} s "
+                f"SELECT s.seq, s.union_id, m.union_id, u.name, m.member_number, u.path FROM {s} s "
                 "JOIN members_person p ON p.id_number_index = s.id_number_index "
                 "JOIN members_membership m ON m.person_id = p.id AND m.status IN "
                 "('active', 'retained') JOIN unions_tradeunion u ON u.id = m.union_id "
                 "WHERE s.ok = 1"
             )
             same, elsewhere = [], []
-            for seq, target, union_id, name, number in c.fetchall():
+            scope = scope_path(context.actor) or "\0"
+            for seq, target, union_id, name, number, path in c.fetchall():
                 if target == union_id:
                     same.append(seq)
+                elif not path.startswith(scope):
+                    # Another branch's member: nothing of where (DESIGN rule 2).
+                    elsewhere.append((seq, id_header, services.registered_elsewhere()))
                 else:
                     message = _(
                         "Already a member of %(union)s (member number %(number)s); "

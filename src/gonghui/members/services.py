@@ -328,17 +328,10 @@ def _staff_checks(actor, number, phone, errors):
                 "member": f"{held.member_number[:6]}******{held.member_number[-4:]}",
             }
         else:
-            message = member_elsewhere()
+            message = registered_elsewhere()
         errors.add("id_number", message)
     if _phone_of_another(phone, number):
         errors.add("phone", phone_of_another())
-
-
-def member_elsewhere():
-    return _(
-        "This person is registered as a member of a union outside your scope; "
-        "ask the federation above to transfer the membership."
-    )
 
 
 def phone_of_another():
@@ -443,6 +436,14 @@ def _decide(actor, application):
     return application
 
 
+def registered_elsewhere():
+    """What staff are told of a person who is a member outside their scope: nothing of
+    where (DESIGN rule 2), only what to do."""
+    return _(
+        "Already a member of another union; ask the higher-level union to transfer the membership."
+    )
+
+
 def _member_number(person, union):
     """The person's number from an earlier membership (kept for life), or a new one."""
     earlier = person.memberships.order_by("-joined_on", "-id").first() if person.pk else None
@@ -459,15 +460,13 @@ def approve_application(actor, application):
     number = crypto.decrypt(application.id_number_encrypted)
     held = _current_membership(number)
     if held is not None:
-        # Flagged in the queue; a duplicate of an approved application ends here too.
-        visible = Membership.objects.visible_to(actor).filter(pk=held.pk).exists()
-        raise ValidationError(
-            {
-                "id_number": _("Already a member of %(union)s.") % {"union": held.union.name}
-                if visible
-                else member_elsewhere()
-            }
+        visible = TradeUnion.objects.visible_to(actor).filter(pk=held.union_id).exists()
+        message = (
+            _("Already a member of %(union)s.") % {"union": held.union.name}
+            if visible
+            else registered_elsewhere()
         )
+        raise ValidationError({"id_number": message})
     person = find_person(number)
     if person is None:
         phone = crypto.decrypt(application.phone_encrypted)

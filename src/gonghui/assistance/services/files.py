@@ -142,20 +142,38 @@ def _head(data, errors, actor):
     return person, membership.union
 
 
-def _clashes(indexes, errors, fields, exclude_file=None):
+def _clashes(actor, indexes, errors, fields, exclude_file=None):
     """Refuse a person who is already of another open household (one open file per
-    household; a person in two households is flagged by naming the other file)."""
-    taken = HouseholdMember.objects.filter(
-        id_number_index__in=indexes, file__status__in=HardshipFile.OPEN
-    ).select_related("file__union")
-    if exclude_file is not None:
-        taken = taken.exclude(file=exclude_file)
-    for member in taken:
-        errors.add(
-            fields[member.id_number_index],
-            _("%(name)s is of the household of open file %(file)s (%(union)s).")
-            % {"name": member.name, "file": member.file_id, "union": member.file.union},
+    household; a person in two households is flagged by naming the other file, when the
+    actor may see it: of another branch's file nothing is said, DESIGN rule 2)."""
+    taken = list(
+        HouseholdMember.objects.filter(
+            id_number_index__in=indexes, file__status__in=HardshipFile.OPEN
         )
+        .exclude(file=exclude_file)
+        .select_related("file__union")
+    )
+    visible = visible_file_ids(actor, [m.file_id for m in taken])
+    for member in taken:
+        if member.file_id in visible:
+            message = _("%(name)s is of the household of open file %(file)s (%(union)s).") % {
+                "name": member.name,
+                "file": member.file_id,
+                "union": member.file.union,
+            }
+        else:
+            message = _(
+                "%(name)s is of the household of an open file of another union; ask the "
+                "higher-level union to settle which household they belong to."
+            ) % {"name": member.name}
+        errors.add(fields[member.id_number_index], message)
+
+
+def visible_file_ids(user, ids):
+    """Which of these files the user may see (and so may be told about)."""
+    return set(
+        HardshipFile.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
 
 
 def _save_household(file, head, values):
@@ -213,7 +231,7 @@ def _describe(file, values):
         file.bank_card_masked = mask_card(values["bank_card"])
 
 
-def _check_household(values, head, errors, exclude_file=None):
+def _check_household(actor, values, head, errors, exclude_file=None):
     rows = enumerate(values["household"], start=1)
     fields = {
         crypto.blind_index(row["id_number"]): f"household.{n}.id_number"
@@ -224,7 +242,7 @@ def _check_household(values, head, errors, exclude_file=None):
         if head.id_number_index in fields:
             errors.add(fields[head.id_number_index], _("This is the household head."))
         fields[head.id_number_index] = "head_id_number"
-    _clashes(list(fields), errors, fields, exclude_file)
+    _clashes(actor, list(fields), errors, fields, exclude_file)
 
 
 # --- opening and describing -----------------------------------------------------------
@@ -246,7 +264,7 @@ def apply(actor, data, reopens=None):
             _("This household already has an open file (%(file)s, %(status)s).")
             % {"file": open_file.pk, "status": open_file.get_status_display()},
         )
-    _check_household(values, head, errors)
+    _check_household(actor, values, head, errors)
     errors.raise_if_any()
     file = HardshipFile(
         union=union, head=head, applied_on=applied_on, created_by=actor, reopens=reopens
@@ -277,7 +295,7 @@ def update(actor, file, data):
     errors = Errors()
     values = _file_values(data, errors)
     errors.raise_if_any()
-    _check_household(values, file.head, errors, exclude_file=file)
+    _check_household(actor, values, file.head, errors, exclude_file=file)
     errors.raise_if_any()
     before = audit.snapshot(file, FILE_AUDIT_FIELDS)
     _describe(file, values)

@@ -64,6 +64,10 @@ def _instance(model, data, field, errors, actor):
     return value
 
 
+def _visible(actor, record):
+    return AssistanceRecord.objects.visible_to(actor).filter(pk=record.pk).exists()
+
+
 class Batch:
     """What the records of one submission take from campaigns, so a list cannot overspend
     or grant one child twice between its own rows."""
@@ -117,7 +121,7 @@ def _check(actor, data, errors, batch, label=""):
     if file is not None:
         _check_file(file, values, index, errors)
     if campaign is not None:
-        _check_campaign(campaign, values, index, errors, batch, label)
+        _check_campaign(actor, campaign, values, index, errors, batch, label)
     return values
 
 
@@ -139,7 +143,7 @@ def _check_file(file, values, index, errors):
         )
 
 
-def _check_campaign(campaign, values, index, errors, batch, label):
+def _check_campaign(actor, campaign, values, index, errors, batch, label):
     union, given_on, amount = values["union"], values["given_on"], values["amount"]
     if union is not None and not union.path.startswith(campaign.union.path):
         errors.add("campaign", _("This campaign is not run for %(union)s.") % {"union": union})
@@ -187,7 +191,14 @@ def _check_campaign(campaign, values, index, errors, batch, label):
             .select_related("campaign")
             .first()
         )
-        if earlier is not None:
+        if earlier is not None and not _visible(actor, earlier):
+            # Another branch's grant: that there was one, not which or when (DESIGN rule 2).
+            errors.add(
+                "id_number",
+                _("%(name)s already received such a grant this year from another union.")
+                % {"name": values["name"]},
+            )
+        elif earlier is not None:
             errors.add(
                 "id_number",
                 _("%(name)s already received a grant of %(campaign)s on %(date)s.")
