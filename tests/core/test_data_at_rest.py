@@ -127,6 +127,7 @@ def test_downloads_are_audited(tree, web, api_as, committed, work_the_queue):
     events = list(AuditEvent.objects.order_by("pk")[before:])
     assert len(events) == 2
     assert all(e.actor == tree.jiceng and e.object_id == job.pk for e in events)
+    assert all(e.action == AuditEvent.Action.DOWNLOAD for e in events)
     assert events[0].ip == "10.1.2.3" and "下载" in events[0].note
 
 

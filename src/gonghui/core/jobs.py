@@ -150,7 +150,7 @@ def download(request, job):
         raise Http404
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=download_name(job))
     audit.record(
-        AuditEvent.Action.EXPORT,
+        AuditEvent.Action.DOWNLOAD,
         job,
         actor=request.user,
         note=_("downloaded %(file)s (job %(id)s)") % {"file": download_name(job), "id": job.pk},

@@ -52,6 +52,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("log out")
         IMPORT = "import", _("import")
         EXPORT = "export", _("export")
+        DOWNLOAD = "download", _("download")  # a file with personal data leaves the platform
         DELETE = "delete", _("delete")
         PURGE = "purge", _("purge")
 
