@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from gonghui.accounts import api as accounts_api
 from gonghui.assistance import api as assistance_api
 from gonghui.assistance.figures_views import FiguresView
 from gonghui.core.jobs_api import ExportView, ImportView, JobViewSet
+from gonghui.core.routes import Router
 from gonghui.members.api import (
     JoinApplicationViewSet,
     MembershipViewSet,
@@ -17,7 +17,7 @@ from gonghui.members.api import (
 from gonghui.regions.api import RegionViewSet
 from gonghui.unions.api import EmployerViewSet, UnionViewSet
 
-router = DefaultRouter()
+router = Router()
 router.include_format_suffixes = False  # JSON only; no .json variants of every route
 router.register("regions", RegionViewSet, basename="region")
 router.register("unions", UnionViewSet, basename="union")

@@ -138,9 +138,7 @@ def test_hsts_and_secure_cookies_only_over_https(tree, monkeypatch):
         names = ("SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_PROXY_SSL_HEADER")
         with override_settings(**{n: getattr(https, n) for n in names}):
             response = Client().get("/login/", headers={"X-Forwarded-Proto": "https"})
-            assert response["Strict-Transport-Security"] == (
-                "max-age=31536000; includeSubDomains"
-            )
+            assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains")
             assert "Strict-Transport-Security" not in Client().get("/login/")  # plain http
         monkeypatch.setenv("GONGHUI_TRUSTED_PROXIES", "0")
         no_proxy = importlib.reload(gs)
