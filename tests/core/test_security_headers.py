@@ -53,6 +53,18 @@ def assert_protected(response):
     assert response["X-Frame-Options"] == "DENY"
 
 
+def campaign_with_allocation(tree):
+    from gonghui.assistance.services import campaigns
+
+    county = campaigns.create(
+        tree.xian,
+        {"name": "2026年冬送温暖", "season": "winter", "budget": "10000",
+         "starts_on": "2026-10-01", "ends_on": "2027-02-28"},
+    )  # fmt: skip
+    campaigns.allocate(tree.xian, county, {"union": tree.grassroots, "budget": "5000"})
+    return county
+
+
 def pages(tree):
     plain = [
         reverse(name)
@@ -63,6 +75,7 @@ def pages(tree):
         *plain,
         reverse("unions:detail", args=[tree.county.pk]),
         reverse("unions:edit", args=[tree.county.pk]),
+        reverse("assistance:campaign", args=[campaign_with_allocation(tree).pk]),  # indented tree
         reverse("admin:index"),
     ]
 
