@@ -80,12 +80,27 @@ def page(server):
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )  # fmt: skip
         context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
+        # Anything the CSP blocks is reported to the console, so a test fails on it.
+        context.add_init_script(CSP_REPORTER)
         pg = context.new_page()
-        outside = []
+        outside, errors = [], []
         pg.on("request", lambda r: r.url.startswith(server) or outside.append(r.url))
+        pg.on("console", lambda m: console_error(m) and errors.append(f"{pg.url}: {m.text}"))
+        pg.on("pageerror", lambda e: errors.append(f"{pg.url}: {e}"))
         yield pg
         assert not outside, f"the page asked for assets from outside: {outside}"
+        assert not errors, "console errors or CSP violations:\n" + "\n".join(errors)
         browser.close()
+
+
+CSP_REPORTER = """document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+                + ` at ${e.sourceFile}:${e.lineNumber}`));"""
+
+
+def console_error(message):
+    # The browser asks for /favicon.ico by itself; the pages name no icon.
+    return message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico")
 
 
 def login(page, server, username):
@@ -209,3 +224,31 @@ def test_jiceng_imports_a_roster_and_reads_what_is_wrong(page, server, tmp_path)
     with page.expect_download() as download:
         page.click("text=下载错误报告")
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_public_pages_and_api_docs_work_under_the_csp(page, server):
+    """The join page and Swagger UI (its start script from a URL, no inline script or
+    style) run under the strict CSP: the page fixture fails on any violation."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    response = page.goto(f"{server}/join/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert "no-store" in response.headers["cache-control"]
+    page.wait_for_selector("form")
+    page.goto(f"{server}/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    page.locator(".opblock-summary", has_text="/api/v1/regions/").first.click()
+    page.wait_for_selector(".opblock-body .parameters", timeout=10_000)  # rendered by its script
+    page.screenshot(path=SHOTS / "api-docs.png")
+
+
+def test_xian_opens_a_campaign_tree(page, server):
+    """The campaign page indents its allocations by CSS class (no inline style)."""
+    login(page, server, "xian")
+    page.wait_for_selector(".cards")
+    page.click("nav >> text=帮扶活动")
+    page.locator("table.grid tbody tr td a").first.click()
+    page.wait_for_selector("td.indent")
+    top, child = page.locator("td.indent").nth(0), page.locator("td.indent").nth(1)
+    pad = "el => parseFloat(getComputedStyle(el).paddingLeft)"
+    assert child.evaluate(pad) > top.evaluate(pad)
+    page.screenshot(path=SHOTS / "campaign.png", full_page=True)

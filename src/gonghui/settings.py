@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, so static files keep their long caching; everything else: no-store.
+    "gonghui.core.caching.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "gonghui.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,8 +146,37 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("GONGHUI_SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Browser-side protection (issue 13, finding 10). One switch, GONGHUI_SECURE_COOKIES=1, says
+# the platform is served over HTTPS: secure cookies and HSTS. The proxy's X-Forwarded-Proto
+# is believed only when the operator says there is a trusted proxy in front.
+HTTPS = env_bool("GONGHUI_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("GONGHUI_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if HTTPS and int(os.environ.get("GONGHUI_TRUSTED_PROXIES", "0") or 0) > 0
+    else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Strict CSP: every script and stylesheet comes from the platform's own static files; no
+# inline script, no inline event handler, no inline style (pages use CSS classes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # --- Client addresses and shared throttle counts (issue 13, finding 5) ---------------
 # How many reverse proxies of ours stand in front of the platform: X-Forwarded-For is
@@ -170,7 +203,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["gonghui.core.api.ScopedPermission"],
     "DEFAULT_PAGINATION_CLASS": "gonghui.core.api.IdCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["gonghui.core.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gonghui.core.api_errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -187,6 +220,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers (400/401/403/404/429) are part of the schema too (core/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gonghui.core.api_schema.document_errors",
+    ],
     # Several models have a `status` or `kind`: each choice set gets its own name in the
     # schema instead of a hash-suffixed one (Status738Enum).
     "ENUM_NAME_OVERRIDES": {

@@ -119,7 +119,9 @@ class HouseholdMemberSerializer(serializers.ModelSerializer):
 
 class HomeVisitSerializer(serializers.ModelSerializer):
     kind_display = label("kind")
-    recorded_by = serializers.CharField(source="recorded_by.username", default=None)
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", default=None, allow_null=True
+    )
 
     class Meta:
         model = HomeVisit
@@ -153,7 +155,9 @@ class HardshipFileDetailSerializer(HardshipFileSerializer):
     housing_display = label("housing")
     medical_insurance_display = label("medical_insurance")
     removal_reason_display = label("removal_reason")
-    reopened_by = serializers.IntegerField(source="reopened_by.pk", default=None, read_only=True)
+    reopened_by = serializers.IntegerField(
+        source="reopened_by.pk", default=None, allow_null=True, read_only=True
+    )
     household = HouseholdMemberSerializer(many=True)
     visits = HomeVisitSerializer(many=True)
     clashes = serializers.SerializerMethodField()
@@ -272,7 +276,8 @@ class HardshipFileViewSet(
         return self.update(request, pk, partial=True)
 
     @extend_schema(responses=AuditEventSerializer(many=True))
-    @action(detail=True)
+    # The timeline (at most 200 events) comes whole: a plain list, as the schema says.
+    @action(detail=True, pagination_class=None)
     def history(self, request, pk=None):
         """The file's timeline: every step with its actor, date and note."""
         return Response(AuditEventSerializer(timeline(self.get_object()), many=True).data)
@@ -367,9 +372,13 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
     union_name = serializers.CharField(source="union.name")
     kind_display = label("kind")
     fund_source_display = label("fund_source")
-    campaign_name = serializers.CharField(source="campaign.name", default=None)
-    recorded_by = serializers.CharField(source="recorded_by.username", default=None)
-    cancelled_by = serializers.CharField(source="cancelled_by.username", default=None)
+    campaign_name = serializers.CharField(source="campaign.name", default=None, allow_null=True)
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", default=None, allow_null=True
+    )
+    cancelled_by = serializers.CharField(
+        source="cancelled_by.username", default=None, allow_null=True
+    )
 
     class Meta:
         model = AssistanceRecord

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, HouseholdMember
 from gonghui.core import crypto
+from gonghui.core.filters import FilterSet
 from gonghui.members.filters import SearchFilter
 from gonghui.unions.filters import search_box, union_code_filter
 
@@ -49,7 +50,7 @@ def in_subtree(queryset, name, value):
     return queryset.filter(**{f"{name}__path__startswith": value.path})
 
 
-class HardshipFileFilter(django_filters.FilterSet):
+class HardshipFileFilter(FilterSet):
     """The file list (困难职工档案)."""
 
     q = FileSearchFilter(
@@ -81,7 +82,7 @@ class HardshipFileFilter(django_filters.FilterSet):
         )
 
 
-class AssistanceRecordFilter(django_filters.FilterSet):
+class AssistanceRecordFilter(FilterSet):
     """Assistance given (帮扶记录)."""
 
     q = RecipientSearchFilter(
@@ -108,7 +109,7 @@ class AssistanceRecordFilter(django_filters.FilterSet):
         fields = ["q", "union", "kind", "campaign", "file", "given_from", "given_until"]
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(FilterSet):
     union = union_code_filter(_("union (code)"), method=in_subtree)
     season = django_filters.ChoiceFilter(
         choices=Campaign.Season.choices, label=_("season"), empty_label=_("any season")

@@ -1,6 +1,7 @@
 """What every API endpoint shares: permission and pagination (errors: api_errors.py)."""
 
-from rest_framework import permissions
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, permissions
 from rest_framework.pagination import CursorPagination
 
 
@@ -20,3 +21,12 @@ class IdCursorPagination(CursorPagination):
     ordering = "pk"
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def decode_cursor(self, request):
+        # DRF answers a cursor it cannot read with 404; it is bad input, named like any other.
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: _("Not a cursor this list gave out.")}, code="invalid"
+            ) from None

@@ -26,7 +26,9 @@ class JoinApplicationSerializer(serializers.ModelSerializer):
     union = serializers.CharField(source="union.code")
     union_name = serializers.CharField(source="union.name")
     status_display = serializers.CharField(source="get_status_display")
-    member_number = serializers.CharField(source="membership.member_number", default=None)
+    member_number = serializers.CharField(
+        source="membership.member_number", default=None, allow_null=True
+    )
     flags = serializers.ListField(
         child=serializers.ChoiceField(choices=JoinApplication.Flag.choices),
         read_only=True,
@@ -167,7 +169,7 @@ class JoinApplicationViewSet(
 class PersonSerializer(serializers.ModelSerializer):
     """A person as every user sees them: numbers masked (reveal/ shows one whole)."""
 
-    employer = serializers.CharField(source="employer.name", default=None)
+    employer = serializers.CharField(source="employer.name", default=None, allow_null=True)
     # The mask policy: the ID is masked, so the birth date shows as year and age only.
     birth_year = masking.BirthYearField()
     age = masking.AgeField()
@@ -228,8 +230,10 @@ class RevealSerializer(serializers.ModelSerializer):
     """One look at one person's number, or an export with whole numbers (`job`, `count`)."""
 
     username = serializers.CharField(source="user.username")
-    person_name = serializers.CharField(source="person.name", default=None)
-    id_number_masked = serializers.CharField(source="person.id_number_masked", default=None)
+    person_name = serializers.CharField(source="person.name", default=None, allow_null=True)
+    id_number_masked = serializers.CharField(
+        source="person.id_number_masked", default=None, allow_null=True
+    )
 
     class Meta:
         model = Reveal
@@ -292,7 +296,8 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(membership).data)
 
     @extend_schema(responses=AuditEventSerializer(many=True))
-    @action(detail=True)
+    # The timeline (at most 200 events) comes whole: a plain list, as the schema says.
+    @action(detail=True, pagination_class=None)
     def history(self, request, pk=None):
         return Response(AuditEventSerializer(timeline(self.get_object()), many=True).data)
 
@@ -305,7 +310,9 @@ class TransferSerializer(serializers.ModelSerializer):
     to_union = serializers.CharField(source="to_union.code")
     to_union_name = serializers.CharField(source="to_union.name")
     status_display = serializers.CharField(source="get_status_display")
-    new_member_number = serializers.CharField(source="new_membership.member_number", default=None)
+    new_member_number = serializers.CharField(
+        source="new_membership.member_number", default=None, allow_null=True
+    )
 
     class Meta:
         model = Transfer

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import crypto
+from gonghui.core.filters import FilterSet
 from gonghui.core.identity import EXCEL_NUMBER, check_id_number
 from gonghui.core.text import clean_text, compact_code, to_halfwidth
 from gonghui.members.models import Membership, Person
@@ -116,7 +117,7 @@ def platform_filter(prefix=""):
     )
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(FilterSet):
     """The member list (会员名册)."""
 
     q = SearchFilter(
@@ -141,7 +142,7 @@ class MembershipFilter(django_filters.FilterSet):
         return queryset.filter(union__path__startswith=value.path)
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(FilterSet):
     """Persons (职工), members or not."""
 
     q = SearchFilter(

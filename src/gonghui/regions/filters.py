@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.filters import FilterSet
 from gonghui.regions.models import Region
 
 
@@ -14,7 +15,7 @@ def code_prefix(code):
     return code
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(FilterSet):
     parent = django_filters.CharFilter(field_name="parent_id", label=_("parent division"))
     level = django_filters.ChoiceFilter(choices=Region.Level.choices, label=_("level"))
     current = django_filters.BooleanFilter(

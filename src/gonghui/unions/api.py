@@ -13,8 +13,8 @@ from gonghui.unions.models import Employer, TradeUnion
 class UnionSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region_id")
     region_name = serializers.CharField(source="region.full_name")
-    parent = serializers.CharField(source="parent.code", default=None)
-    successor = serializers.CharField(source="successor.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
+    successor = serializers.CharField(source="successor.code", default=None, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display")
     status_display = serializers.CharField(source="get_status_display")
     child_count = serializers.IntegerField(default=0, read_only=True)
@@ -148,7 +148,8 @@ class UnionViewSet(viewsets.ModelViewSet):
         return self.respond(services.dissolve_union(request.user, self.get_object(), **data))
 
     @extend_schema(responses=AuditEventSerializer(many=True))
-    @action(detail=True)
+    # The timeline (at most 200 events) comes whole: a plain list, as the schema says.
+    @action(detail=True, pagination_class=None)
     def history(self, request, pk=None):
         return Response(AuditEventSerializer(timeline(self.get_object()), many=True).data)
 
@@ -158,7 +159,9 @@ class EmployerSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.full_name")
     industry_display = serializers.CharField(source="get_industry_display")
     local_union = serializers.CharField(source="local_union.code")
-    covering_union = serializers.CharField(source="covering_union.code", default=None)
+    covering_union = serializers.CharField(
+        source="covering_union.code", default=None, allow_null=True
+    )
 
     class Meta:
         model = Employer
@@ -211,6 +214,7 @@ class EmployerViewSet(viewsets.ModelViewSet):
         return self.respond(employer)
 
     @extend_schema(responses=AuditEventSerializer(many=True))
-    @action(detail=True)
+    # The timeline (at most 200 events) comes whole: a plain list, as the schema says.
+    @action(detail=True, pagination_class=None)
     def history(self, request, pk=None):
         return Response(AuditEventSerializer(timeline(self.get_object()), many=True).data)

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.filters import FilterSet
 from gonghui.core.text import compact_code
 from gonghui.regions.filters import code_prefix
 from gonghui.regions.models import Region
@@ -52,7 +53,7 @@ def union_code_filter(label, **kwargs):
     )
 
 
-class UnionFilter(django_filters.FilterSet):
+class UnionFilter(FilterSet):
     parent = union_code_filter(_("parent union (code)"))
     region = RegionCodeFilter("region")
     kind = django_filters.ChoiceFilter(
@@ -74,7 +75,7 @@ class UnionFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__contains=value) | Q(code=compact_code(value)))
 
 
-class EmployerFilter(django_filters.FilterSet):
+class EmployerFilter(FilterSet):
     region = RegionCodeFilter("region")
     industry = django_filters.ChoiceFilter(
         choices=Employer.Industry.choices, label=_("industry"), empty_label=_("all industries")
