@@ -15,7 +15,7 @@ from pathlib import Path
 from _import_data import RAW_COLUMNS
 from django.db import connection
 
-from gonghui.core.models import Job
+from gonghui.jobs.models import Job
 from gonghui.members.models import Membership, Person
 
 RAW_TABLE = "bench_roster"
@@ -152,7 +152,7 @@ def run_ours(path, rows, work, timeout):
     run = Run(rows)
     with open(out_path, "wb") as out:
         start = time.perf_counter()
-        # At INFO the import logs whether it merged while reading (core/merging.py).
+        # At INFO the import logs whether it merged while reading (jobs/merging.py).
         env = {**os.environ, "GONGHUI_LOG_LEVEL": "INFO"}
         child = subprocess.Popen(command(path), stdout=out, stderr=subprocess.PIPE, env=env)
         progress = _Progress(child.stderr)

@@ -51,7 +51,7 @@ def fresh_cache(request):
     calendar, kept per process, looks at the (rolled-back) database again."""
     from django.core.cache import cache, caches
 
-    from gonghui.core import workdays
+    from gonghui.calendar import workdays
 
     cache.clear()
     if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(

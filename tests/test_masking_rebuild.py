@@ -21,8 +21,8 @@ from stdnum.cn import ric
 from test_scope_walk import routes
 
 from gonghui.assistance.services import files, records
-from gonghui.core import jobs
-from gonghui.core.models import Job
+from gonghui.jobs import runner
+from gonghui.jobs.models import Job
 from gonghui.members import services as members
 
 SKIP = {"logout"}
@@ -117,12 +117,12 @@ def cells(raw, fmt):
 def exports(client, django_capture_on_commit_callbacks):
     """Every export kind, in each format, as the user may start it (masked)."""
     out = {}
-    for subject in sorted(jobs.EXPORTERS):
+    for subject in sorted(runner.EXPORTERS):
         for fmt in ("xlsx", "csv"):
             with django_capture_on_commit_callbacks(execute=True):
                 response = client.post(f"/api/v1/exports/{subject}/", {"format": fmt})
             assert response.status_code == 202, response.content
-            job = jobs.run(Job.objects.get(pk=response.json()["id"]))
+            job = runner.run(Job.objects.get(pk=response.json()["id"]))
             assert job.status == "succeeded", job.message
             download = client.get(f"/jobs/{job.pk}/file/")
             assert download.status_code == 200

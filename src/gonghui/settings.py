@@ -51,11 +51,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "gonghui.core",
+    "gonghui.calendar",
+    "gonghui.jobs",
     "gonghui.regions",
     "gonghui.unions",
     "gonghui.accounts",
     "gonghui.members",
     "gonghui.assistance",
+    "gonghui.stats",
     "gonghui.demo",
 ]
 
@@ -262,7 +265,7 @@ TASKS = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Imports of this many rows or more merge into the registry while the file is still being
-# read, on PostgreSQL (core/merging.py).
+# read, on PostgreSQL (jobs/merging.py).
 GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS = int(
     os.environ.get("GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS", "50000")
 )

@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from gonghui.accounts import api as accounts_api
 from gonghui.assistance import api as assistance_api
 from gonghui.assistance.figures_views import FiguresView
-from gonghui.core.jobs_api import ExportView, ImportView, JobViewSet
 from gonghui.core.routes import Router
+from gonghui.jobs.api import ExportView, ImportView, JobViewSet
 from gonghui.members.api import (
     JoinApplicationViewSet,
     MembershipViewSet,
@@ -45,7 +45,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", include("gonghui.core.urls")),
+    path("", include("gonghui.stats.urls")),
+    path("", include("gonghui.jobs.urls")),
+    path("", include("gonghui.calendar.urls")),
     path("", include("gonghui.accounts.urls")),
     path("", include("gonghui.unions.urls")),
     path("", include("gonghui.members.urls")),

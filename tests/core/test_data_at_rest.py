@@ -16,8 +16,9 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from gonghui.core import importing
-from gonghui.core.models import AuditEvent, Job
+from gonghui.core.models import AuditEvent
+from gonghui.jobs import importing
+from gonghui.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 UNION = "5101040101"

@@ -12,10 +12,10 @@ from stdnum.cn import uscc
 
 from gonghui.accounts.models import User
 from gonghui.core import crypto
-from gonghui.core.identity import check_id_number, mask_id
 from gonghui.core.models import AuditEvent
 from gonghui.demo import builder
 from gonghui.demo.management.commands import demo as demo_command
+from gonghui.lib.identity import check_id_number, mask_id
 from gonghui.members.models import JoinApplication, Membership, Person, Transfer
 from gonghui.unions.models import Employer, TradeUnion
 from gonghui.unions.services import CODE_PATTERN

@@ -24,12 +24,13 @@ from gonghui.assistance.models import (
 )
 from gonghui.assistance.services import campaigns, files, records
 from gonghui.assistance.services.files import add_months
-from gonghui.core import crypto, workdays
-from gonghui.core.identity import check_id_number, mask_id
+from gonghui.calendar import workdays
+from gonghui.core import crypto
 from gonghui.core.models import AuditEvent
 from gonghui.demo import builder
 from gonghui.demo.assistance import age, build_assistance, season_plan
 from gonghui.demo.members import build_members
+from gonghui.lib.identity import check_id_number, mask_id
 from gonghui.members.models import Membership
 from gonghui.unions.models import TradeUnion
 

@@ -1,4 +1,4 @@
-"""Merging a large roster while it is still being read (core/merging.py), on PostgreSQL
+"""Merging a large roster while it is still being read (jobs/merging.py), on PostgreSQL
 with real transactions: a clean file goes in chunk by chunk on a second connection; a
 bad row, a registered person or a number twice makes it give up, roll back, and leave
 the file to the checks after reading, which explain it as they always do.
@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from rosters import make_id
 
-from gonghui.core import importing, merging
-from gonghui.core.models import AuditEvent, Job
+from gonghui.core.models import AuditEvent
+from gonghui.jobs import importing, merging
+from gonghui.jobs.models import Job
 from gonghui.members import services
 from gonghui.members.models import MemberNumberCounter, Membership, Person
 from gonghui.regions import loader
@@ -45,7 +46,7 @@ def while_reading(transactional_db, settings, monkeypatch, caplog):
     settings.GONGHUI_IMPORT_MERGE_WHILE_READING_ROWS = 1
     monkeypatch.setattr(importing, "BATCH", 2)
     monkeypatch.setattr(merging, "CHUNK", 3)
-    caplog.set_level(logging.INFO, logger="gonghui.core.merging")
+    caplog.set_level(logging.INFO, logger="gonghui.jobs.merging")
 
 
 def roster(tmp_path, ids, joined="2023-10-08"):

@@ -11,7 +11,8 @@ from django.test import Client
 from openpyxl import load_workbook
 from rosters import make_id
 
-from gonghui.core.models import AuditEvent, Job
+from gonghui.core.models import AuditEvent
+from gonghui.jobs.models import Job
 from gonghui.members import services
 from gonghui.members.models import Membership, Reveal
 
@@ -93,15 +94,15 @@ def test_export_on_the_web_then_download(tree, members, django_capture_on_commit
         response = client.post("/exports/members/?status=active", {"format": "xlsx"})
     job = Job.objects.get()
     assert response.url == f"/jobs/{job.pk}/"
-    from gonghui.core import jobs
+    from gonghui.jobs import runner
 
-    jobs.run(job)  # what the worker does
+    runner.run(job)  # what the worker does
     download = client.get(f"/jobs/{job.pk}/file/")
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
     rows = read_xlsx(b"".join(download.streaming_content))
     assert len(rows) == 3
-    # One event for the export, one for its download (core/jobs.py: download).
+    # One event for the export, one for its download (core/runner.py: download).
     assert AuditEvent.objects.filter(action="export").count() == 1
     assert AuditEvent.objects.filter(action="download", object_id=job.pk).count() == 1
 
@@ -115,9 +116,9 @@ def test_export_by_api_with_a_bad_filter(tree, members, api_as, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post("/api/v1/exports/members/?union=5101050000", {}, format="json")
     assert response.status_code == 202
-    from gonghui.core import jobs
+    from gonghui.jobs import runner
 
-    job = jobs.run(Job.objects.get(pk=response.json()["id"]))
+    job = runner.run(Job.objects.get(pk=response.json()["id"]))
     assert job.status == "failed" and "5101050000" in job.message  # outside xian's scope
 
 

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from rosters import dirty_roster, make_id, row
 
-from gonghui.core import importing
-from gonghui.core.models import AuditEvent, Job
+from gonghui.core.models import AuditEvent
 from gonghui.core.timeline import timeline
+from gonghui.jobs import importing
+from gonghui.jobs.models import Job
 from gonghui.members import services
 from gonghui.members.models import Membership, Person
 

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 from stdnum.cn import uscc as stdnum_uscc
 
-from gonghui.core.models import AuditEvent, Job
+from gonghui.core.models import AuditEvent
+from gonghui.jobs.models import Job
 from gonghui.unions.models import Employer, TradeUnion
 
 

@@ -10,8 +10,9 @@ from django.test import Client
 from openpyxl import load_workbook
 from registry_files import counts, last_job, make_uscc, run, workbook
 
-from gonghui.core import jobs
-from gonghui.core.models import AuditEvent, Job
+from gonghui.core.models import AuditEvent
+from gonghui.jobs import runner
+from gonghui.jobs.models import Job
 from gonghui.unions import services
 from gonghui.unions.importers import EMPLOYER_COLUMNS, UNION_COLUMNS
 from gonghui.unions.models import Employer, TradeUnion
@@ -115,7 +116,7 @@ def test_export_on_the_web_then_download(tree, employers, django_capture_on_comm
         response = client.post("/exports/employers/?industry=C", {"format": "xlsx"})
     job = Job.objects.get()
     assert response.url == f"/jobs/{job.pk}/"
-    jobs.run(job)  # what the worker does
+    runner.run(job)  # what the worker does
     download = client.get(f"/jobs/{job.pk}/file/")
     rows = read_xlsx(b"".join(download.streaming_content))
     assert [r[0] for r in rows[1:]] == ["成都春熙百货有限公司"]
@@ -126,11 +127,11 @@ def test_union_export_by_api(tree, api_as, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post("/api/v1/exports/unions/?kind=grassroots", {}, format="json")
     assert response.status_code == 202, response.content
-    job = jobs.run(Job.objects.get(pk=response.json()["id"]))
+    job = runner.run(Job.objects.get(pk=response.json()["id"]))
     assert job.status == "succeeded" and job.result["exported"] == 1
     with django_capture_on_commit_callbacks(execute=True):
         outside = api.post("/api/v1/exports/unions/?parent=5101050000", {}, format="json")
-    job = jobs.run(Job.objects.get(pk=outside.json()["id"]))
+    job = runner.run(Job.objects.get(pk=outside.json()["id"]))
     assert job.status == "failed" and "5101050000" in job.message
 
 

@@ -21,8 +21,9 @@ from registry_files import (
     workbook,
 )
 
-from gonghui.core.models import AuditEvent, Job
+from gonghui.core.models import AuditEvent
 from gonghui.core.timeline import timeline
+from gonghui.jobs.models import Job
 from gonghui.unions.importers import UNION_COLUMNS
 from gonghui.unions.models import TradeUnion
 

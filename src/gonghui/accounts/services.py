@@ -10,8 +10,8 @@ from gonghui.accounts.models import User
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_visible
-from gonghui.core.text import clean_text, compact_code
 from gonghui.core.validation import Errors
+from gonghui.lib.text import clean_text, compact_code
 from gonghui.unions.models import TradeUnion
 
 USER_AUDIT_FIELDS = ("username", "last_name", "first_name", "phone", "union", "role", "is_active")

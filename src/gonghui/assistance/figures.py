@@ -42,8 +42,8 @@ from django.utils.translation import gettext as _
 from gonghui.assistance import values as read
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile
 from gonghui.core.scope import ALL, OutOfScope, scope_path
-from gonghui.core.text import compact_code
 from gonghui.core.validation import Errors
+from gonghui.lib.text import compact_code
 from gonghui.unions.models import TradeUnion
 
 ZERO = Decimal("0.00")

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, HouseholdMember
 from gonghui.core.forms import ServiceForm
-from gonghui.core.tabular import normalise_header
-from gonghui.core.text import compact_code
+from gonghui.lib.tabular import normalise_header
+from gonghui.lib.text import compact_code
 from gonghui.unions.models import TradeUnion
 
 DATE = forms.TextInput(attrs={"type": "date"})

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.assistance import values
 from gonghui.assistance.models import HardshipFile
 from gonghui.assistance.services.files import REVIEW_MONTHS, VISIT_MONTHS, add_months
-from gonghui.core import workdays
+from gonghui.calendar import workdays
 from gonghui.core.scope import scope_path
 
 WINDOW_WORKDAYS = 10

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.identity import check_bank_card, check_id_number
-from gonghui.core.text import clean_text, compact_code, to_halfwidth
+from gonghui.lib.identity import check_bank_card, check_id_number
+from gonghui.lib.text import clean_text, compact_code, to_halfwidth
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")

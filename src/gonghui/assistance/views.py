@@ -36,7 +36,8 @@ from gonghui.assistance.filters import AssistanceRecordFilter, CampaignFilter, H
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, HouseholdMember
 from gonghui.assistance.services import campaigns as campaign_services
 from gonghui.assistance.services import files, records
-from gonghui.core import crypto, masking, workdays
+from gonghui.calendar import workdays
+from gonghui.core import crypto, masking
 from gonghui.core.scope import require_editor
 from gonghui.core.timeline import timeline
 from gonghui.core.validation import Errors

@@ -59,3 +59,38 @@ def require_editor(user):
     """Raise PermissionDenied unless the user's role may change registry records."""
     if not getattr(user, "can_edit", False):
         raise PermissionDenied(_("Your role may view but not change records."))
+
+
+class SystemActor:
+    """The actor of changes no person makes: the command line run without `--user`, work
+    the platform does by itself. It sees every union and may change records, holds no
+    permission (so it reveals no whole number), and is written in the audit trail by name.
+    It is not a user row: services store `actor.pk`, which is None."""
+
+    pk = id = union = union_id = None
+    username = "system"
+    is_active = is_authenticated = is_platform_admin = can_edit = True
+    is_anonymous = is_staff = is_superuser = can_manage_users = requires_two_factor = False
+
+    def get_username(self):
+        return self.username
+
+    def has_perm(self, perm, obj=None):
+        return False
+
+    def has_perms(self, perms, obj=None):
+        return False
+
+    def __str__(self):
+        return self.username
+
+    def __bool__(self):
+        return True
+
+
+SYSTEM = SystemActor()
+
+
+def actor_or_system(user):
+    """The user a job or command runs as, or SYSTEM when none was named."""
+    return user if user is not None else SYSTEM

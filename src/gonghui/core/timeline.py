@@ -1,5 +1,6 @@
 """A record's history as people read it: newest first, field names in their language."""
 
+from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
 from gonghui.core.models import AuditEvent
@@ -28,8 +29,9 @@ def timeline(obj, limit=200, labels=None):
     events = list(AuditEvent.objects.for_object(obj)[:limit])
     if getattr(obj, "import_job_id", None):
         # Imported records: the import's own event says where they came from.
+        job_model = type(obj)._meta.get_field("import_job").related_model
         events += AuditEvent.objects.filter(
-            content_type__app_label="core", content_type__model="job", object_id=obj.import_job_id
+            content_type=ContentType.objects.get_for_model(job_model), object_id=obj.import_job_id
         )
         events.sort(key=lambda e: e.at, reverse=True)
 

@@ -57,12 +57,14 @@ from gonghui.assistance.services.files import (
     add_months,
 )
 from gonghui.assistance.services.records import RECORD_AUDIT_FIELDS
-from gonghui.core import audit, crypto, workdays
+from gonghui.calendar import workdays
+from gonghui.core import audit, crypto
 from gonghui.core.context import current, request_context
-from gonghui.core.identity import id_number_fields, mask_card
 from gonghui.core.models import AuditEvent
+from gonghui.core.sealed import id_number_fields
 from gonghui.demo.builder import ACTOR, BATCH, SEED
 from gonghui.demo.members import MEMBERS
+from gonghui.lib.identity import mask_card
 from gonghui.members.models import Membership, Person
 from gonghui.regions.models import Region
 from gonghui.unions.models import Employer, TradeUnion

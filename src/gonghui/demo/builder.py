@@ -19,8 +19,8 @@ from stdnum.cn import uscc as stdnum_uscc
 from gonghui.accounts.models import User
 from gonghui.core import audit
 from gonghui.core.context import current, request_context
-from gonghui.core.identity import USCC_ALPHABET
 from gonghui.core.models import AuditEvent
+from gonghui.lib.identity import USCC_ALPHABET
 from gonghui.regions.models import Region
 from gonghui.unions.models import Employer, TradeUnion
 from gonghui.unions.services import EMPLOYER_FIELDS, UNION_AUDIT_FIELDS

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import crypto
 from gonghui.core.filters import FilterSet
-from gonghui.core.identity import EXCEL_NUMBER, check_id_number
-from gonghui.core.text import clean_text, compact_code, to_halfwidth
+from gonghui.lib.identity import EXCEL_NUMBER, check_id_number
+from gonghui.lib.text import clean_text, compact_code, to_halfwidth
 from gonghui.members.models import Membership, Person
 from gonghui.unions.filters import search_box, union_code_filter
 

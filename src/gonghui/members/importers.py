@@ -2,7 +2,7 @@
 
 Each row is checked by `services.person_values`, the same rules as the join page and the
 API, and its stored fields made by `services.person_fields` (ID number encrypted, indexed and
-masked). core/importing.py stages the rows; this module adds the set checks — the same
+masked). jobs/importing.py stages the rows; this module adds the set checks — the same
 person twice in the file, a member of another union, a phone held by another person —
 and the set-based merge: new persons, their memberships with member numbers issued per
 county (kept for life for a returning member), each record marked with its import.
@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core import importing
-from gonghui.core.jobs import JobRefused
-from gonghui.core.scope import scope_path
-from gonghui.core.tabular import Column, parse_date
-from gonghui.core.text import clean_text, compact_code
+from gonghui.core.scope import actor_or_system, scope_path
 from gonghui.core.validation import Errors
+from gonghui.jobs import importing
+from gonghui.jobs.runner import JobRefused
+from gonghui.lib.tabular import Column, parse_date
+from gonghui.lib.text import clean_text, compact_code
 from gonghui.members import services
 from gonghui.members.models import Person
 from gonghui.members.numbers import county_prefix, reserve_member_numbers
@@ -106,10 +106,8 @@ class Context:
     """What the rows of one import share: the actor, the default union, lookups."""
 
     def __init__(self, job, table):
-        from gonghui.accounts.models import User  # accounts does not import members
-
         self.job = job
-        self.actor = job.user or User(role=User.Role.PLATFORM_ADMIN, username="cli")
+        self.actor = actor_or_system(job.user)
         self.unions = TradeUnion.objects.visible_to(self.actor)
         self.union_cache = {}
         # Division code or full name → the region, made once (not a model instance per row).
@@ -166,7 +164,7 @@ class MemberImporter:
     union_help = gettext_lazy("The union the members join, for rows without a 工会代码 column.")
     columns = COLUMNS
     stage_columns = STAGE_COLUMNS
-    merges_while_reading = True  # see core/merging.py
+    merges_while_reading = True  # see jobs/merging.py
     example = None  # an example row would be imported by whoever forgets to delete it
 
     def summary(self, counts):
@@ -326,7 +324,7 @@ class MemberImporter:
             stage.add_errors((seq, phone_header, held) for (seq,) in c.fetchall())
 
     def all_new(self, stage, where):
-        """Whether no person of these staged rows is registered yet (core/merging.py)."""
+        """Whether no person of these staged rows is registered yet (jobs/merging.py)."""
         with connection.cursor() as c:
             c.execute(
                 f"SELECT 1 FROM {stage.name} s JOIN members_person p "

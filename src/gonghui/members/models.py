@@ -11,8 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.models import import_job_field
 from gonghui.core.scope import ALL, ScopedQuerySet
+from gonghui.jobs.models import import_job_field
 
 
 def region_field(label):
@@ -472,7 +472,7 @@ class Reveal(models.Model):
         related_name="reveals",
     )
     job = models.ForeignKey(
-        "core.Job",
+        "jobs.Job",
         verbose_name=_("export"),
         null=True,
         blank=True,

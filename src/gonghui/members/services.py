@@ -16,19 +16,13 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto
 from gonghui.core.context import current
-from gonghui.core.identity import (
-    check_id_number,
-    id_birth_date,
-    id_number_fields,
-    id_sex,
-    mask_id,
-    mask_phone,
-)
 from gonghui.core.models import AuditEvent
-from gonghui.core.pinyin import name_pinyin
 from gonghui.core.scope import require_editor, require_visible
-from gonghui.core.text import clean_text, compact_code
+from gonghui.core.sealed import id_number_fields
 from gonghui.core.validation import Errors
+from gonghui.lib.identity import check_id_number, id_birth_date, id_sex, mask_id, mask_phone
+from gonghui.lib.pinyin import name_pinyin
+from gonghui.lib.text import clean_text, compact_code
 from gonghui.members.models import JoinApplication, Membership, Person, Reveal, Transfer
 from gonghui.members.numbers import county_prefix, issue_member_numbers
 from gonghui.regions.models import Region

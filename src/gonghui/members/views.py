@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core.scope import ALL, require_editor, scope_path
-from gonghui.core.text import clean_text
 from gonghui.core.timeline import timeline
 from gonghui.core.views import form_page
+from gonghui.lib.text import clean_text
 from gonghui.members import services
 from gonghui.members.api import JoinThrottle
 from gonghui.members.filters import MembershipFilter

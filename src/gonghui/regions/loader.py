@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from gonghui.core.identity import forget_region_prefixes
+from gonghui.lib.identity import forget_region_prefixes
 from gonghui.regions.models import Region
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "regions.csv.gz"

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.filters import FilterSet
-from gonghui.core.text import compact_code
+from gonghui.lib.text import compact_code
 from gonghui.regions.filters import code_prefix
 from gonghui.regions.models import Region
 from gonghui.unions.models import Employer, TradeUnion

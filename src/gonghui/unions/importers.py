@@ -1,7 +1,7 @@
 """Importing union organisations (工会组织基本信息采集表) and employers (用人单位信息采集表).
 
 Each cell goes through `services.union_values` / `services.employer_values`, the rules of
-the web forms and the API, with the divisions read from memory. core/importing.py stages
+the web forms and the API, with the divisions read from memory. jobs/importing.py stages
 the rows; the checks that need the whole file or the registry are set-based SQL here:
 the same code or social-credit code twice in the file, one already registered (an
 identical record is left as it is, a different one is an error naming it), the unions a
@@ -24,11 +24,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.jobs import JobRefused
-from gonghui.core.scope import require_editor, scope_path
-from gonghui.core.tabular import Column
-from gonghui.core.text import clean_text, compact_code
+from gonghui.core.scope import actor_or_system, require_editor, scope_path
 from gonghui.core.validation import Errors
+from gonghui.jobs.runner import JobRefused
+from gonghui.lib.tabular import Column
+from gonghui.lib.text import clean_text, compact_code
 from gonghui.regions.models import Region
 from gonghui.unions import services
 from gonghui.unions.models import Employer, TradeUnion
@@ -158,10 +158,8 @@ class Context:
     """What the rows of one import share: the actor and their scope, lookups in memory."""
 
     def __init__(self, job, table, default_field):
-        from gonghui.accounts.models import User  # accounts builds on unions
-
         self.job, self.table = job, table
-        self.actor = job.user or User(role=User.Role.PLATFORM_ADMIN, username="cli")
+        self.actor = actor_or_system(job.user)
         try:
             require_editor(self.actor)
         except PermissionDenied as e:

@@ -4,8 +4,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.models import import_job_field
 from gonghui.core.scope import ALL, ScopedQuerySet, scope_path
+from gonghui.jobs.models import import_job_field
 
 
 class TradeUnionQuerySet(ScopedQuerySet):

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
-from gonghui.core.identity import check_uscc
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible, scope_path
-from gonghui.core.text import clean_text, compact_code
 from gonghui.core.validation import Errors, confirm_or_raise
+from gonghui.lib.identity import check_uscc
+from gonghui.lib.text import clean_text, compact_code
 from gonghui.regions.models import Region
 from gonghui.unions.models import Employer, TradeUnion
 

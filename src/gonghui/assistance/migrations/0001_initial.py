@@ -6,217 +6,747 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0003_person_indexes'),
-        ('unions', '0002_import_job'),
+        ("members", "0003_person_indexes"),
+        ("unions", "0002_import_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('season', models.CharField(choices=[('winter', 'winter warmth'), ('spring', 'spring jobs'), ('summer', 'summer cool'), ('autumn', 'autumn study grants'), ('other', 'other')], max_length=8, verbose_name='season')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('budget', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='budget')),
-                ('starts_on', models.DateField(verbose_name='start date')),
-                ('ends_on', models.DateField(verbose_name='end date')),
-                ('income_limit', models.DecimalField(blank=True, decimal_places=2, help_text='Households not on file qualify only below this income; blank: any.', max_digits=14, null=True, verbose_name='monthly income per head under')),
-                ('one_grant_per_person', models.BooleanField(default=False, verbose_name='one grant per person per year')),
-                ('requires_school', models.BooleanField(default=False, verbose_name='admission to a school or university required')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='assistance.campaign', verbose_name='allocated from')),
-                ('union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='unions.tradeunion', verbose_name='union')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "season",
+                    models.CharField(
+                        choices=[
+                            ("winter", "winter warmth"),
+                            ("spring", "spring jobs"),
+                            ("summer", "summer cool"),
+                            ("autumn", "autumn study grants"),
+                            ("other", "other"),
+                        ],
+                        max_length=8,
+                        verbose_name="season",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "budget",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="budget"),
+                ),
+                ("starts_on", models.DateField(verbose_name="start date")),
+                ("ends_on", models.DateField(verbose_name="end date")),
+                (
+                    "income_limit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Households not on file qualify only below this income; blank: any.",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="monthly income per head under",
+                    ),
+                ),
+                (
+                    "one_grant_per_person",
+                    models.BooleanField(
+                        default=False, verbose_name="one grant per person per year"
+                    ),
+                ),
+                (
+                    "requires_school",
+                    models.BooleanField(
+                        default=False, verbose_name="admission to a school or university required"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="assistance.campaign",
+                        verbose_name="allocated from",
+                    ),
+                ),
+                (
+                    "union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaigns",
+                        to="unions.tradeunion",
+                        verbose_name="union",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-year', '-starts_on', 'id'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["-year", "-starts_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HardshipFile',
+            name="HardshipFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('applied', 'applied'), ('reviewed', 'reviewed'), ('visited', 'home visit done'), ('notice', 'public notice'), ('filed', 'on file'), ('exit_notice', 'exit notice'), ('follow_up', 'follow-up after exit'), ('closed', 'closed'), ('removed', 'removed'), ('rejected', 'not accepted')], default='applied', max_length=12, verbose_name='status')),
-                ('category', models.CharField(choices=[('deep', 'deep hardship'), ('relative', 'relative hardship'), ('accident', 'hardship by accident')], max_length=10, verbose_name='category')),
-                ('standard_level', models.CharField(choices=[('national', 'national standard'), ('province', 'provincial standard'), ('city', 'city standard'), ('county', 'county standard')], max_length=10, verbose_name='filing standard')),
-                ('main_cause', models.CharField(choices=[('illness', 'illness'), ('disability', 'disability'), ('accident', 'accident'), ('schooling', "children's schooling"), ('unemployment', 'unemployment'), ('disaster', 'disaster'), ('other', 'other')], max_length=12, verbose_name='main cause')),
-                ('other_causes', models.JSONField(blank=True, default=list, verbose_name='other causes')),
-                ('situation', models.TextField(blank=True, verbose_name='situation')),
-                ('housing', models.CharField(choices=[('owned', 'own home'), ('rented', 'rented'), ('public', 'public rental housing'), ('other', 'other')], max_length=8, verbose_name='housing')),
-                ('medical_insurance', models.CharField(choices=[('employee', 'employee medical insurance'), ('resident', 'resident medical insurance'), ('none', 'none')], max_length=8, verbose_name='medical insurance')),
-                ('income_per_head', models.DecimalField(decimal_places=2, default=0, editable=False, max_digits=14, verbose_name='monthly income per head')),
-                ('bank_name', models.CharField(blank=True, max_length=50, verbose_name='bank')),
-                ('bank_card_encrypted', models.BinaryField(null=True)),
-                ('bank_card_masked', models.CharField(blank=True, editable=False, max_length=25, verbose_name='bank card')),
-                ('applied_on', models.DateField(verbose_name='application date')),
-                ('reviewed_on', models.DateField(blank=True, null=True, verbose_name='review date')),
-                ('notice_from', models.DateField(blank=True, null=True, verbose_name='notice from')),
-                ('notice_until', models.DateField(blank=True, null=True, verbose_name='notice until')),
-                ('filed_on', models.DateField(blank=True, null=True, verbose_name='filing date')),
-                ('last_visit_on', models.DateField(blank=True, null=True, verbose_name='last visit')),
-                ('last_review_on', models.DateField(blank=True, null=True, verbose_name='last annual review')),
-                ('exit_notice_from', models.DateField(blank=True, null=True, verbose_name='exit notice from')),
-                ('exit_notice_until', models.DateField(blank=True, null=True, verbose_name='exit notice until')),
-                ('exited_on', models.DateField(blank=True, null=True, verbose_name='exit date')),
-                ('follow_up_until', models.DateField(blank=True, null=True, verbose_name='follow-up until')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closing date')),
-                ('removal_reason', models.CharField(blank=True, choices=[('death', 'death'), ('reassessed', 'no longer meets the standard on re-assessment'), ('other', 'other')], max_length=12, verbose_name='reason for removal')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('head', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hardship_files', to='members.person', verbose_name='household head')),
-                ('reopens', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reopened_by', to='assistance.hardshipfile', verbose_name='reopens file')),
-                ('union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hardship_files', to='unions.tradeunion', verbose_name='union')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("applied", "applied"),
+                            ("reviewed", "reviewed"),
+                            ("visited", "home visit done"),
+                            ("notice", "public notice"),
+                            ("filed", "on file"),
+                            ("exit_notice", "exit notice"),
+                            ("follow_up", "follow-up after exit"),
+                            ("closed", "closed"),
+                            ("removed", "removed"),
+                            ("rejected", "not accepted"),
+                        ],
+                        default="applied",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("deep", "deep hardship"),
+                            ("relative", "relative hardship"),
+                            ("accident", "hardship by accident"),
+                        ],
+                        max_length=10,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "standard_level",
+                    models.CharField(
+                        choices=[
+                            ("national", "national standard"),
+                            ("province", "provincial standard"),
+                            ("city", "city standard"),
+                            ("county", "county standard"),
+                        ],
+                        max_length=10,
+                        verbose_name="filing standard",
+                    ),
+                ),
+                (
+                    "main_cause",
+                    models.CharField(
+                        choices=[
+                            ("illness", "illness"),
+                            ("disability", "disability"),
+                            ("accident", "accident"),
+                            ("schooling", "children's schooling"),
+                            ("unemployment", "unemployment"),
+                            ("disaster", "disaster"),
+                            ("other", "other"),
+                        ],
+                        max_length=12,
+                        verbose_name="main cause",
+                    ),
+                ),
+                (
+                    "other_causes",
+                    models.JSONField(blank=True, default=list, verbose_name="other causes"),
+                ),
+                ("situation", models.TextField(blank=True, verbose_name="situation")),
+                (
+                    "housing",
+                    models.CharField(
+                        choices=[
+                            ("owned", "own home"),
+                            ("rented", "rented"),
+                            ("public", "public rental housing"),
+                            ("other", "other"),
+                        ],
+                        max_length=8,
+                        verbose_name="housing",
+                    ),
+                ),
+                (
+                    "medical_insurance",
+                    models.CharField(
+                        choices=[
+                            ("employee", "employee medical insurance"),
+                            ("resident", "resident medical insurance"),
+                            ("none", "none"),
+                        ],
+                        max_length=8,
+                        verbose_name="medical insurance",
+                    ),
+                ),
+                (
+                    "income_per_head",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        editable=False,
+                        max_digits=14,
+                        verbose_name="monthly income per head",
+                    ),
+                ),
+                ("bank_name", models.CharField(blank=True, max_length=50, verbose_name="bank")),
+                ("bank_card_encrypted", models.BinaryField(null=True)),
+                (
+                    "bank_card_masked",
+                    models.CharField(
+                        blank=True, editable=False, max_length=25, verbose_name="bank card"
+                    ),
+                ),
+                ("applied_on", models.DateField(verbose_name="application date")),
+                (
+                    "reviewed_on",
+                    models.DateField(blank=True, null=True, verbose_name="review date"),
+                ),
+                (
+                    "notice_from",
+                    models.DateField(blank=True, null=True, verbose_name="notice from"),
+                ),
+                (
+                    "notice_until",
+                    models.DateField(blank=True, null=True, verbose_name="notice until"),
+                ),
+                ("filed_on", models.DateField(blank=True, null=True, verbose_name="filing date")),
+                (
+                    "last_visit_on",
+                    models.DateField(blank=True, null=True, verbose_name="last visit"),
+                ),
+                (
+                    "last_review_on",
+                    models.DateField(blank=True, null=True, verbose_name="last annual review"),
+                ),
+                (
+                    "exit_notice_from",
+                    models.DateField(blank=True, null=True, verbose_name="exit notice from"),
+                ),
+                (
+                    "exit_notice_until",
+                    models.DateField(blank=True, null=True, verbose_name="exit notice until"),
+                ),
+                ("exited_on", models.DateField(blank=True, null=True, verbose_name="exit date")),
+                (
+                    "follow_up_until",
+                    models.DateField(blank=True, null=True, verbose_name="follow-up until"),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closing date")),
+                (
+                    "removal_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("death", "death"),
+                            ("reassessed", "no longer meets the standard on re-assessment"),
+                            ("other", "other"),
+                        ],
+                        max_length=12,
+                        verbose_name="reason for removal",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "head",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hardship_files",
+                        to="members.person",
+                        verbose_name="household head",
+                    ),
+                ),
+                (
+                    "reopens",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reopened_by",
+                        to="assistance.hardshipfile",
+                        verbose_name="reopens file",
+                    ),
+                ),
+                (
+                    "union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hardship_files",
+                        to="unions.tradeunion",
+                        verbose_name="union",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hardship file',
-                'verbose_name_plural': 'hardship files',
-                'ordering': ['-applied_on', '-id'],
+                "verbose_name": "hardship file",
+                "verbose_name_plural": "hardship files",
+                "ordering": ["-applied_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AssistanceRecord',
+            name="AssistanceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='recipient')),
-                ('id_number_encrypted', models.BinaryField()),
-                ('id_number_index', models.CharField(editable=False, max_length=64)),
-                ('id_number_masked', models.CharField(editable=False, max_length=18, verbose_name='ID-card number')),
-                ('kind', models.CharField(choices=[('living', 'daily living'), ('medical', 'medical'), ('study', 'study grant'), ('legal', 'legal aid'), ('employment', 'employment help'), ('disaster', 'accident or disaster'), ('seasonal', 'seasonal visit')], max_length=10, verbose_name='kind')),
-                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='amount (yuan)')),
-                ('goods', models.CharField(blank=True, max_length=200, verbose_name='goods')),
-                ('given_on', models.DateField(verbose_name='date')),
-                ('fund_source', models.CharField(choices=[('union', 'union funds'), ('higher', 'grant from a higher union'), ('government', 'government funds'), ('donation', 'donations'), ('other', 'other')], max_length=10, verbose_name='fund source')),
-                ('card_encrypted', models.BinaryField(null=True)),
-                ('card_masked', models.CharField(blank=True, editable=False, max_length=25, verbose_name='paid to card')),
-                ('school', models.CharField(blank=True, max_length=100, verbose_name='school admitted to')),
-                ('declared_income', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='declared monthly income per head')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('cancel_reason', models.CharField(blank=True, max_length=200, verbose_name='reason for cancelling')),
-                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cancelled by')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assistance', to='members.person', verbose_name='person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assistance_records', to='unions.tradeunion', verbose_name='union')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='assistance.campaign', verbose_name='campaign')),
-                ('file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assistance', to='assistance.hardshipfile', verbose_name='hardship file')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="recipient")),
+                ("id_number_encrypted", models.BinaryField()),
+                ("id_number_index", models.CharField(editable=False, max_length=64)),
+                (
+                    "id_number_masked",
+                    models.CharField(editable=False, max_length=18, verbose_name="ID-card number"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("living", "daily living"),
+                            ("medical", "medical"),
+                            ("study", "study grant"),
+                            ("legal", "legal aid"),
+                            ("employment", "employment help"),
+                            ("disaster", "accident or disaster"),
+                            ("seasonal", "seasonal visit"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="amount (yuan)"
+                    ),
+                ),
+                ("goods", models.CharField(blank=True, max_length=200, verbose_name="goods")),
+                ("given_on", models.DateField(verbose_name="date")),
+                (
+                    "fund_source",
+                    models.CharField(
+                        choices=[
+                            ("union", "union funds"),
+                            ("higher", "grant from a higher union"),
+                            ("government", "government funds"),
+                            ("donation", "donations"),
+                            ("other", "other"),
+                        ],
+                        max_length=10,
+                        verbose_name="fund source",
+                    ),
+                ),
+                ("card_encrypted", models.BinaryField(null=True)),
+                (
+                    "card_masked",
+                    models.CharField(
+                        blank=True, editable=False, max_length=25, verbose_name="paid to card"
+                    ),
+                ),
+                (
+                    "school",
+                    models.CharField(blank=True, max_length=100, verbose_name="school admitted to"),
+                ),
+                (
+                    "declared_income",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="declared monthly income per head",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled at"),
+                ),
+                (
+                    "cancel_reason",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reason for cancelling"
+                    ),
+                ),
+                (
+                    "cancelled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cancelled by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assistance",
+                        to="members.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assistance_records",
+                        to="unions.tradeunion",
+                        verbose_name="union",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="assistance.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assistance",
+                        to="assistance.hardshipfile",
+                        verbose_name="hardship file",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assistance record',
-                'verbose_name_plural': 'assistance records',
-                'ordering': ['-given_on', '-id'],
+                "verbose_name": "assistance record",
+                "verbose_name_plural": "assistance records",
+                "ordering": ["-given_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HomeVisit',
+            name="HomeVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('verification', 'verification before filing'), ('regular', 'regular visit'), ('follow_up', 'follow-up after exit')], max_length=12, verbose_name='kind')),
-                ('visited_on', models.DateField(verbose_name='visit date')),
-                ('visitors', models.CharField(max_length=200, verbose_name='visitors')),
-                ('findings', models.TextField(verbose_name='findings')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='assistance.hardshipfile', verbose_name='file')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("verification", "verification before filing"),
+                            ("regular", "regular visit"),
+                            ("follow_up", "follow-up after exit"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="visit date")),
+                ("visitors", models.CharField(max_length=200, verbose_name="visitors")),
+                ("findings", models.TextField(verbose_name="findings")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="assistance.hardshipfile",
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'home visit',
-                'verbose_name_plural': 'home visits',
-                'ordering': ['-visited_on', '-id'],
+                "verbose_name": "home visit",
+                "verbose_name_plural": "home visits",
+                "ordering": ["-visited_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HouseholdMember',
+            name="HouseholdMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('self', 'self'), ('spouse', 'spouse'), ('child', 'child'), ('parent', 'parent'), ('sibling', 'brother or sister'), ('grandchild', 'grandchild'), ('other', 'other relative')], max_length=10, verbose_name='relation')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('id_number_encrypted', models.BinaryField()),
-                ('id_number_index', models.CharField(editable=False, max_length=64)),
-                ('id_number_masked', models.CharField(editable=False, max_length=18, verbose_name='ID-card number')),
-                ('birth_date', models.DateField(editable=False, verbose_name='birth date')),
-                ('work', models.CharField(choices=[('employed', 'employed'), ('flexible', 'flexible or gig work'), ('unemployed', 'unemployed'), ('retired', 'retired'), ('student', 'student'), ('preschool', 'pre-school child'), ('unable', 'unable to work')], max_length=10, verbose_name='work')),
-                ('monthly_income', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='monthly income')),
-                ('health', models.CharField(choices=[('healthy', 'healthy'), ('chronic', 'chronic illness'), ('serious', 'serious illness'), ('disabled', 'disabled')], max_length=8, verbose_name='health')),
-                ('disability', models.CharField(blank=True, choices=[('', 'none'), ('1', 'grade 1'), ('2', 'grade 2'), ('3', 'grade 3'), ('4', 'grade 4')], max_length=1, verbose_name='disability grade')),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='household', to='assistance.hardshipfile', verbose_name='file')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("self", "self"),
+                            ("spouse", "spouse"),
+                            ("child", "child"),
+                            ("parent", "parent"),
+                            ("sibling", "brother or sister"),
+                            ("grandchild", "grandchild"),
+                            ("other", "other relative"),
+                        ],
+                        max_length=10,
+                        verbose_name="relation",
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("id_number_encrypted", models.BinaryField()),
+                ("id_number_index", models.CharField(editable=False, max_length=64)),
+                (
+                    "id_number_masked",
+                    models.CharField(editable=False, max_length=18, verbose_name="ID-card number"),
+                ),
+                ("birth_date", models.DateField(editable=False, verbose_name="birth date")),
+                (
+                    "work",
+                    models.CharField(
+                        choices=[
+                            ("employed", "employed"),
+                            ("flexible", "flexible or gig work"),
+                            ("unemployed", "unemployed"),
+                            ("retired", "retired"),
+                            ("student", "student"),
+                            ("preschool", "pre-school child"),
+                            ("unable", "unable to work"),
+                        ],
+                        max_length=10,
+                        verbose_name="work",
+                    ),
+                ),
+                (
+                    "monthly_income",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="monthly income"
+                    ),
+                ),
+                (
+                    "health",
+                    models.CharField(
+                        choices=[
+                            ("healthy", "healthy"),
+                            ("chronic", "chronic illness"),
+                            ("serious", "serious illness"),
+                            ("disabled", "disabled"),
+                        ],
+                        max_length=8,
+                        verbose_name="health",
+                    ),
+                ),
+                (
+                    "disability",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "none"),
+                            ("1", "grade 1"),
+                            ("2", "grade 2"),
+                            ("3", "grade 3"),
+                            ("4", "grade 4"),
+                        ],
+                        max_length=1,
+                        verbose_name="disability grade",
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="household",
+                        to="assistance.hardshipfile",
+                        verbose_name="file",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household member',
-                'verbose_name_plural': 'household members',
-                'ordering': ['file', 'id'],
+                "verbose_name": "household member",
+                "verbose_name_plural": "household members",
+                "ordering": ["file", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__gte', 0)), name='campaign_budget_not_negative'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("budget__gte", 0)), name="campaign_budget_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(fields=('parent', 'union'), name='campaign_one_allocation'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "union"), name="campaign_one_allocation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='campaign_ends_after_start'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="campaign_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='hardshipfile',
-            index=models.Index(fields=['union', 'status'], name='hardship_union_status'),
+            model_name="hardshipfile",
+            index=models.Index(fields=["union", "status"], name="hardship_union_status"),
         ),
         migrations.AddIndex(
-            model_name='hardshipfile',
-            index=models.Index(fields=['filed_on'], name='hardship_filed_on'),
+            model_name="hardshipfile",
+            index=models.Index(fields=["filed_on"], name="hardship_filed_on"),
         ),
         migrations.AddIndex(
-            model_name='hardshipfile',
-            index=models.Index(fields=['exited_on'], name='hardship_exited_on'),
+            model_name="hardshipfile",
+            index=models.Index(fields=["exited_on"], name="hardship_exited_on"),
         ),
         migrations.AddConstraint(
-            model_name='hardshipfile',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['applied', 'reviewed', 'visited', 'notice', 'filed', 'exit_notice', 'follow_up'])), fields=('head',), name='hardship_one_open_file_per_head'),
+            model_name="hardshipfile",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "applied",
+                            "reviewed",
+                            "visited",
+                            "notice",
+                            "filed",
+                            "exit_notice",
+                            "follow_up",
+                        ],
+                    )
+                ),
+                fields=("head",),
+                name="hardship_one_open_file_per_head",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hardshipfile',
-            constraint=models.CheckConstraint(condition=models.Q(('income_per_head__gte', 0)), name='hardship_income_not_negative'),
+            model_name="hardshipfile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("income_per_head__gte", 0)), name="hardship_income_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hardshipfile',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['filed', 'exit_notice', 'follow_up', 'closed']), _negated=True), ('filed_on__isnull', False), _connector='OR'), name='hardship_filed_has_date'),
+            model_name="hardshipfile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status__in", ["filed", "exit_notice", "follow_up", "closed"]),
+                        _negated=True,
+                    ),
+                    ("filed_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="hardship_filed_has_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assistancerecord',
-            index=models.Index(fields=['union', 'given_on'], name='assistance_union_date'),
+            model_name="assistancerecord",
+            index=models.Index(fields=["union", "given_on"], name="assistance_union_date"),
         ),
         migrations.AddIndex(
-            model_name='assistancerecord',
-            index=models.Index(fields=['id_number_index', 'given_on'], name='assistance_recipient'),
+            model_name="assistancerecord",
+            index=models.Index(fields=["id_number_index", "given_on"], name="assistance_recipient"),
         ),
         migrations.AddConstraint(
-            model_name='assistancerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='assistance_amount_not_negative'),
+            model_name="assistancerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="assistance_amount_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assistancerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0), models.Q(('goods', ''), _negated=True), _connector='OR'), name='assistance_cash_or_goods'),
+            model_name="assistancerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount__gt", 0), models.Q(("goods", ""), _negated=True), _connector="OR"
+                ),
+                name="assistance_cash_or_goods",
+            ),
         ),
         migrations.AddIndex(
-            model_name='householdmember',
-            index=models.Index(fields=['id_number_index'], name='household_member_id'),
+            model_name="householdmember",
+            index=models.Index(fields=["id_number_index"], name="household_member_id"),
         ),
         migrations.AddConstraint(
-            model_name='householdmember',
-            constraint=models.UniqueConstraint(fields=('file', 'id_number_index'), name='household_member_once_per_file'),
+            model_name="householdmember",
+            constraint=models.UniqueConstraint(
+                fields=("file", "id_number_index"), name="household_member_once_per_file"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='householdmember',
-            constraint=models.CheckConstraint(condition=models.Q(('monthly_income__gte', 0)), name='household_income_not_negative'),
+            model_name="householdmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("monthly_income__gte", 0)), name="household_income_not_negative"
+            ),
         ),
     ]

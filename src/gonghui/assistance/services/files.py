@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 
 from gonghui.assistance import values as read
 from gonghui.assistance.models import HardshipFile, HomeVisit, HouseholdMember
-from gonghui.core import audit, crypto, workdays
-from gonghui.core.identity import id_birth_date, id_number_fields, mask_card
+from gonghui.calendar import workdays
+from gonghui.core import audit, crypto
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
+from gonghui.core.sealed import id_number_fields
 from gonghui.core.validation import Errors
+from gonghui.lib.identity import id_birth_date, mask_card
 from gonghui.members.models import Membership
 from gonghui.members.services import find_person, one
 

@@ -17,10 +17,11 @@ from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, 
 from gonghui.assistance.services import campaigns
 from gonghui.assistance.services.campaigns import _union
 from gonghui.core import audit, crypto
-from gonghui.core.identity import id_number_fields, mask_card
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
+from gonghui.core.sealed import id_number_fields
 from gonghui.core.validation import Errors
+from gonghui.lib.identity import mask_card
 from gonghui.members.services import find_person
 
 Kind = AssistanceRecord.Kind

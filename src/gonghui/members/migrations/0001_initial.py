@@ -6,192 +6,607 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
-        ('unions', '0001_initial'),
+        ("regions", "0001_initial"),
+        ("unions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MemberNumberCounter',
+            name="MemberNumberCounter",
             fields=[
-                ('prefix', models.CharField(max_length=6, primary_key=True, serialize=False)),
-                ('last', models.BigIntegerField(default=0)),
+                ("prefix", models.CharField(max_length=6, primary_key=True, serialize=False)),
+                ("last", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='real name')),
-                ('name_pinyin', models.CharField(editable=False, max_length=400, verbose_name='name in pinyin')),
-                ('name_initials', models.CharField(editable=False, max_length=50, verbose_name='pinyin initials')),
-                ('id_number_encrypted', models.BinaryField()),
-                ('id_number_index', models.CharField(editable=False, max_length=64, unique=True)),
-                ('id_number_masked', models.CharField(editable=False, max_length=18, verbose_name='ID-card number')),
-                ('sex', models.CharField(choices=[('male', 'male'), ('female', 'female')], editable=False, max_length=6, verbose_name='sex')),
-                ('birth_date', models.DateField(editable=False, verbose_name='birth date')),
-                ('phone_encrypted', models.BinaryField(null=True)),
-                ('phone_index', models.CharField(blank=True, editable=False, max_length=64)),
-                ('phone_masked', models.CharField(blank=True, editable=False, max_length=20, verbose_name='mobile phone')),
-                ('education', models.CharField(blank=True, choices=[('primary', 'primary school or less'), ('junior', 'junior secondary'), ('senior', 'senior secondary or vocational'), ('college', 'junior college'), ('bachelor', 'bachelor'), ('postgraduate', 'postgraduate')], max_length=12, verbose_name='education')),
-                ('employment_form', models.CharField(choices=[('standard', 'employee'), ('gig', 'new forms of employment')], default='standard', max_length=10, verbose_name='employment form')),
-                ('platform', models.CharField(blank=True, choices=[('courier', 'courier'), ('food_delivery', 'food-delivery rider'), ('ride_hailing', 'ride-hailing driver'), ('truck', 'truck driver'), ('domestic', 'domestic service'), ('other', 'other platform work')], max_length=15, verbose_name='platform work')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('employer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='workers', to='unions.employer', verbose_name='employer')),
-                ('household_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='household-register region')),
-                ('residence_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='residence region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="real name")),
+                (
+                    "name_pinyin",
+                    models.CharField(editable=False, max_length=400, verbose_name="name in pinyin"),
+                ),
+                (
+                    "name_initials",
+                    models.CharField(editable=False, max_length=50, verbose_name="pinyin initials"),
+                ),
+                ("id_number_encrypted", models.BinaryField()),
+                ("id_number_index", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "id_number_masked",
+                    models.CharField(editable=False, max_length=18, verbose_name="ID-card number"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("male", "male"), ("female", "female")],
+                        editable=False,
+                        max_length=6,
+                        verbose_name="sex",
+                    ),
+                ),
+                ("birth_date", models.DateField(editable=False, verbose_name="birth date")),
+                ("phone_encrypted", models.BinaryField(null=True)),
+                ("phone_index", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "phone_masked",
+                    models.CharField(
+                        blank=True, editable=False, max_length=20, verbose_name="mobile phone"
+                    ),
+                ),
+                (
+                    "education",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("primary", "primary school or less"),
+                            ("junior", "junior secondary"),
+                            ("senior", "senior secondary or vocational"),
+                            ("college", "junior college"),
+                            ("bachelor", "bachelor"),
+                            ("postgraduate", "postgraduate"),
+                        ],
+                        max_length=12,
+                        verbose_name="education",
+                    ),
+                ),
+                (
+                    "employment_form",
+                    models.CharField(
+                        choices=[("standard", "employee"), ("gig", "new forms of employment")],
+                        default="standard",
+                        max_length=10,
+                        verbose_name="employment form",
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("courier", "courier"),
+                            ("food_delivery", "food-delivery rider"),
+                            ("ride_hailing", "ride-hailing driver"),
+                            ("truck", "truck driver"),
+                            ("domestic", "domestic service"),
+                            ("other", "other platform work"),
+                        ],
+                        max_length=15,
+                        verbose_name="platform work",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="workers",
+                        to="unions.employer",
+                        verbose_name="employer",
+                    ),
+                ),
+                (
+                    "household_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="household-register region",
+                    ),
+                ),
+                (
+                    "residence_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="residence region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'persons',
+                "verbose_name": "person",
+                "verbose_name_plural": "persons",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('member_number', models.CharField(max_length=24, verbose_name='member number')),
-                ('joined_on', models.DateField(verbose_name='join date')),
-                ('status', models.CharField(choices=[('active', 'active'), ('retained', 'membership retained'), ('transferred', 'transferred out'), ('left', 'left'), ('deceased', 'deceased')], default='active', max_length=12, verbose_name='status')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('card_number', models.CharField(blank=True, max_length=30, verbose_name='member service card number')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='unions.tradeunion', verbose_name='union')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='members.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("member_number", models.CharField(max_length=24, verbose_name="member number")),
+                ("joined_on", models.DateField(verbose_name="join date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "active"),
+                            ("retained", "membership retained"),
+                            ("transferred", "transferred out"),
+                            ("left", "left"),
+                            ("deceased", "deceased"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "card_number",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="member service card number"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="unions.tradeunion",
+                        verbose_name="union",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="members.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
             },
         ),
         migrations.CreateModel(
-            name='Reveal',
+            name="Reveal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('field', models.CharField(choices=[('id_number', 'ID-card number'), ('phone', 'mobile phone')], max_length=10, verbose_name='number')),
-                ('reason', models.CharField(max_length=200, verbose_name='reason')),
-                ('request_id', models.CharField(blank=True, max_length=32, verbose_name='request id')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reveals', to='members.person', verbose_name='person')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[("id_number", "ID-card number"), ("phone", "mobile phone")],
+                        max_length=10,
+                        verbose_name="number",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200, verbose_name="reason")),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=32, verbose_name="request id"),
+                ),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reveals",
+                        to="members.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'number revealed',
-                'verbose_name_plural': 'numbers revealed',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "number revealed",
+                "verbose_name_plural": "numbers revealed",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('requested', 'awaiting release'), ('released', 'awaiting receipt'), ('completed', 'completed'), ('rejected', 'rejected')], default='requested', max_length=10, verbose_name='status')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason for rejection')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('released_at', models.DateTimeField(blank=True, null=True, verbose_name='released at')),
-                ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='received at')),
-                ('from_union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_out', to='unions.tradeunion', verbose_name='from union')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='members.membership', verbose_name='membership')),
-                ('new_membership', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='arrived_by', to='members.membership', verbose_name='new membership')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('to_union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_in', to='unions.tradeunion', verbose_name='to union')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "awaiting release"),
+                            ("released", "awaiting receipt"),
+                            ("completed", "completed"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reason for rejection"
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="requested at"),
+                ),
+                (
+                    "released_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="released at"),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="received at"),
+                ),
+                (
+                    "from_union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_out",
+                        to="unions.tradeunion",
+                        verbose_name="from union",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers",
+                        to="members.membership",
+                        verbose_name="membership",
+                    ),
+                ),
+                (
+                    "new_membership",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="arrived_by",
+                        to="members.membership",
+                        verbose_name="new membership",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "to_union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_in",
+                        to="unions.tradeunion",
+                        verbose_name="to union",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transfer',
-                'verbose_name_plural': 'transfers',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "transfer",
+                "verbose_name_plural": "transfers",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='JoinApplication',
+            name="JoinApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='application number')),
-                ('name', models.CharField(max_length=50, verbose_name='real name')),
-                ('id_number_encrypted', models.BinaryField()),
-                ('id_number_index', models.CharField(editable=False, max_length=64)),
-                ('id_number_masked', models.CharField(editable=False, max_length=18, verbose_name='ID-card number')),
-                ('phone_encrypted', models.BinaryField()),
-                ('phone_index', models.CharField(editable=False, max_length=64)),
-                ('phone_masked', models.CharField(editable=False, max_length=20, verbose_name='mobile phone')),
-                ('employment_form', models.CharField(choices=[('standard', 'employee'), ('gig', 'new forms of employment')], max_length=10, verbose_name='employment form')),
-                ('platform', models.CharField(blank=True, choices=[('courier', 'courier'), ('food_delivery', 'food-delivery rider'), ('ride_hailing', 'ride-hailing driver'), ('truck', 'truck driver'), ('domestic', 'domestic service'), ('other', 'other platform work')], max_length=15, verbose_name='platform work')),
-                ('employer_name', models.CharField(blank=True, max_length=200, verbose_name='employer')),
-                ('channel', models.CharField(choices=[('self', 'by the worker'), ('staff', 'entered by union staff')], max_length=5, verbose_name='channel')),
-                ('consent_version', models.CharField(max_length=20, verbose_name='consent text version')),
-                ('status', models.CharField(choices=[('pending', 'awaiting review'), ('approved', 'approved'), ('rejected', 'rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason for rejection')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('household_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='household-register region')),
-                ('residence_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='residence region')),
-                ('union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='join_applications', to='unions.tradeunion', verbose_name='union applied to')),
-                ('membership', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='application', to='members.membership', verbose_name='membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=20, unique=True, verbose_name="application number"),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="real name")),
+                ("id_number_encrypted", models.BinaryField()),
+                ("id_number_index", models.CharField(editable=False, max_length=64)),
+                (
+                    "id_number_masked",
+                    models.CharField(editable=False, max_length=18, verbose_name="ID-card number"),
+                ),
+                ("phone_encrypted", models.BinaryField()),
+                ("phone_index", models.CharField(editable=False, max_length=64)),
+                (
+                    "phone_masked",
+                    models.CharField(editable=False, max_length=20, verbose_name="mobile phone"),
+                ),
+                (
+                    "employment_form",
+                    models.CharField(
+                        choices=[("standard", "employee"), ("gig", "new forms of employment")],
+                        max_length=10,
+                        verbose_name="employment form",
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("courier", "courier"),
+                            ("food_delivery", "food-delivery rider"),
+                            ("ride_hailing", "ride-hailing driver"),
+                            ("truck", "truck driver"),
+                            ("domestic", "domestic service"),
+                            ("other", "other platform work"),
+                        ],
+                        max_length=15,
+                        verbose_name="platform work",
+                    ),
+                ),
+                (
+                    "employer_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="employer"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("self", "by the worker"), ("staff", "entered by union staff")],
+                        max_length=5,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "consent_version",
+                    models.CharField(max_length=20, verbose_name="consent text version"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting review"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reason for rejection"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="submitted at"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "household_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="household-register region",
+                    ),
+                ),
+                (
+                    "residence_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="residence region",
+                    ),
+                ),
+                (
+                    "union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="join_applications",
+                        to="unions.tradeunion",
+                        verbose_name="union applied to",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="application",
+                        to="members.membership",
+                        verbose_name="membership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'join application',
-                'verbose_name_plural': 'join applications',
-                'ordering': ['-submitted_at', '-id'],
-                'indexes': [models.Index(fields=['union', 'status'], name='join_union_status')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('id_number_index',), name='join_one_pending_per_person')],
+                "verbose_name": "join application",
+                "verbose_name_plural": "join applications",
+                "ordering": ["-submitted_at", "-id"],
+                "indexes": [models.Index(fields=["union", "status"], name="join_union_status")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("id_number_index",),
+                        name="join_one_pending_per_person",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['phone_index'], name='person_phone'),
+            model_name="person",
+            index=models.Index(fields=["phone_index"], name="person_phone"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name'], name='person_name'),
+            model_name="person",
+            index=models.Index(fields=["name"], name="person_name"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name_initials'], name='person_initials', opclasses=['varchar_pattern_ops']),
+            model_name="person",
+            index=models.Index(
+                fields=["name_initials"], name="person_initials", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name_pinyin'], name='person_pinyin', opclasses=['varchar_pattern_ops']),
+            model_name="person",
+            index=models.Index(
+                fields=["name_pinyin"], name="person_pinyin", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('phone_index', ''), _negated=True), fields=('phone_index',), name='person_phone_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("phone_index", ""), _negated=True),
+                fields=("phone_index",),
+                name="person_phone_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('employment_form', 'gig'), ('platform__gt', '')), models.Q(('employment_form', 'standard'), ('platform', '')), _connector='OR'), name='person_platform_only_for_gig_work'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("employment_form", "gig"), ("platform__gt", "")),
+                    models.Q(("employment_form", "standard"), ("platform", "")),
+                    _connector="OR",
+                ),
+                name="person_platform_only_for_gig_work",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['union', 'status'], name='membership_union_status'),
+            model_name="membership",
+            index=models.Index(fields=["union", "status"], name="membership_union_status"),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['member_number'], name='membership_number'),
+            model_name="membership",
+            index=models.Index(fields=["member_number"], name="membership_number"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'retained'])), fields=('person',), name='membership_one_current_per_person'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["active", "retained"])),
+                fields=("person",),
+                name="membership_one_current_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'retained'])), fields=('member_number',), name='membership_number_unique_current'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["active", "retained"])),
+                fields=("member_number",),
+                name="membership_number_unique_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_on__isnull', True), ('status__in', ['active', 'retained'])), models.Q(models.Q(('status__in', ['active', 'retained']), _negated=True), ('ended_on__isnull', False)), _connector='OR'), name='membership_end_matches_status'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ended_on__isnull", True), ("status__in", ["active", "retained"])),
+                    models.Q(
+                        models.Q(("status__in", ["active", "retained"]), _negated=True),
+                        ("ended_on__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_end_matches_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transfer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['requested', 'released'])), fields=('membership',), name='transfer_one_open_per_membership'),
+            model_name="transfer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["requested", "released"])),
+                fields=("membership",),
+                name="transfer_one_open_per_membership",
+            ),
         ),
     ]

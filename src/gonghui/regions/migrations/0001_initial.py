@@ -5,29 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=12, primary_key=True, serialize=False, verbose_name='division code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('level', models.CharField(choices=[('province', 'province'), ('prefecture', 'prefecture'), ('county', 'county'), ('township', 'township or street')], max_length=10, verbose_name='level')),
-                ('valid_from', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='valid from (year)')),
-                ('valid_to', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='valid until (year)')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='parent division')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=12,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="division code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "province"),
+                            ("prefecture", "prefecture"),
+                            ("county", "county"),
+                            ("township", "township or street"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "valid_from",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="valid from (year)"
+                    ),
+                ),
+                (
+                    "valid_to",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="valid until (year)"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="parent division",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative division',
-                'verbose_name_plural': 'administrative divisions',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['parent', 'code'], name='region_children')],
+                "verbose_name": "administrative division",
+                "verbose_name_plural": "administrative divisions",
+                "ordering": ["code"],
+                "indexes": [models.Index(fields=["parent", "code"], name="region_children")],
             },
         ),
     ]

@@ -5,93 +5,272 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TradeUnion',
+            name="TradeUnion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Statistical code (统计编码): letters and digits, unique nationwide.', max_length=20, unique=True, verbose_name='union code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('federation', 'federation of trade unions'), ('industry', 'industry union'), ('township', 'township or street union'), ('grassroots', 'grassroots union'), ('joint', 'joint grassroots union'), ('sector', 'industry federation of unions'), ('area', 'regional federation of unions'), ('gig_pool', 'new-forms-of-employment union')], max_length=12, verbose_name='kind')),
-                ('path', models.CharField(editable=False, max_length=255)),
-                ('uscc', models.CharField(blank=True, max_length=18, verbose_name='union legal-person social-credit code')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='founding date')),
-                ('chair', models.CharField(blank=True, max_length=50, verbose_name='chair')),
-                ('contact_person', models.CharField(blank=True, max_length=50, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='contact phone')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('status', models.CharField(choices=[('active', 'active'), ('merged', 'merged'), ('dissolved', 'dissolved')], default='active', max_length=10, verbose_name='status')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='unions.tradeunion', verbose_name='parent union')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='unions.tradeunion', verbose_name='successor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Statistical code (统计编码): letters and digits, unique nationwide.",
+                        max_length=20,
+                        unique=True,
+                        verbose_name="union code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("federation", "federation of trade unions"),
+                            ("industry", "industry union"),
+                            ("township", "township or street union"),
+                            ("grassroots", "grassroots union"),
+                            ("joint", "joint grassroots union"),
+                            ("sector", "industry federation of unions"),
+                            ("area", "regional federation of unions"),
+                            ("gig_pool", "new-forms-of-employment union"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=255)),
+                (
+                    "uscc",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        verbose_name="union legal-person social-credit code",
+                    ),
+                ),
+                (
+                    "founded_on",
+                    models.DateField(blank=True, null=True, verbose_name="founding date"),
+                ),
+                ("chair", models.CharField(blank=True, max_length=50, verbose_name="chair")),
+                (
+                    "contact_person",
+                    models.CharField(blank=True, max_length=50, verbose_name="contact person"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="contact phone"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "active"),
+                            ("merged", "merged"),
+                            ("dissolved", "dissolved"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="end date")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="unions.tradeunion",
+                        verbose_name="parent union",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessors",
+                        to="unions.tradeunion",
+                        verbose_name="successor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trade union',
-                'verbose_name_plural': 'trade unions',
-                'ordering': ['code'],
+                "verbose_name": "trade union",
+                "verbose_name_plural": "trade unions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Employer',
+            name="Employer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='employer name')),
-                ('uscc', models.CharField(blank=True, max_length=18, verbose_name='social-credit code')),
-                ('industry', models.CharField(choices=[('A', 'A agriculture, forestry, animal husbandry and fishery'), ('B', 'B mining'), ('C', 'C manufacturing'), ('D', 'D electricity, heat, gas and water'), ('E', 'E construction'), ('F', 'F wholesale and retail'), ('G', 'G transport, storage and post'), ('H', 'H accommodation and catering'), ('I', 'I information technology services'), ('J', 'J finance'), ('K', 'K real estate'), ('L', 'L leasing and business services'), ('M', 'M research and technical services'), ('N', 'N water, environment and public facilities'), ('O', 'O resident and other services'), ('P', 'P education'), ('Q', 'Q health and social work'), ('R', 'R culture, sports and entertainment'), ('S', 'S public administration and social organisations'), ('T', 'T international organisations')], max_length=1, verbose_name='industry')),
-                ('employee_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='employees')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('covering_union', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='covered_employers', to='unions.tradeunion', verbose_name='covering union')),
-                ('local_union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registered_employers', to='unions.tradeunion', verbose_name='local federation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="employer name")),
+                (
+                    "uscc",
+                    models.CharField(blank=True, max_length=18, verbose_name="social-credit code"),
+                ),
+                (
+                    "industry",
+                    models.CharField(
+                        choices=[
+                            ("A", "A agriculture, forestry, animal husbandry and fishery"),
+                            ("B", "B mining"),
+                            ("C", "C manufacturing"),
+                            ("D", "D electricity, heat, gas and water"),
+                            ("E", "E construction"),
+                            ("F", "F wholesale and retail"),
+                            ("G", "G transport, storage and post"),
+                            ("H", "H accommodation and catering"),
+                            ("I", "I information technology services"),
+                            ("J", "J finance"),
+                            ("K", "K real estate"),
+                            ("L", "L leasing and business services"),
+                            ("M", "M research and technical services"),
+                            ("N", "N water, environment and public facilities"),
+                            ("O", "O resident and other services"),
+                            ("P", "P education"),
+                            ("Q", "Q health and social work"),
+                            ("R", "R culture, sports and entertainment"),
+                            ("S", "S public administration and social organisations"),
+                            ("T", "T international organisations"),
+                        ],
+                        max_length=1,
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "employee_count",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="employees"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "covering_union",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="covered_employers",
+                        to="unions.tradeunion",
+                        verbose_name="covering union",
+                    ),
+                ),
+                (
+                    "local_union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registered_employers",
+                        to="unions.tradeunion",
+                        verbose_name="local federation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employer',
-                'verbose_name_plural': 'employers',
-                'ordering': ['name', 'id'],
+                "verbose_name": "employer",
+                "verbose_name_plural": "employers",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='tradeunion',
-            index=models.Index(fields=['path'], name='union_path', opclasses=['varchar_pattern_ops']),
+            model_name="tradeunion",
+            index=models.Index(
+                fields=["path"], name="union_path", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='tradeunion',
-            index=models.Index(fields=['parent', 'name'], name='union_children'),
+            model_name="tradeunion",
+            index=models.Index(fields=["parent", "name"], name="union_children"),
         ),
         migrations.AddIndex(
-            model_name='tradeunion',
-            index=models.Index(fields=['region', 'kind'], name='union_region_kind'),
+            model_name="tradeunion",
+            index=models.Index(fields=["region", "kind"], name="union_region_kind"),
         ),
         migrations.AddConstraint(
-            model_name='tradeunion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('parent', 'name'), name='union_active_name_unique_per_parent'),
+            model_name="tradeunion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("parent", "name"),
+                name="union_active_name_unique_per_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tradeunion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_on__isnull', True), ('status', 'active'), ('successor__isnull', True)), models.Q(models.Q(('status', 'active'), _negated=True), ('ended_on__isnull', False)), _connector='OR'), name='union_end_matches_status'),
+            model_name="tradeunion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("ended_on__isnull", True),
+                        ("status", "active"),
+                        ("successor__isnull", True),
+                    ),
+                    models.Q(
+                        models.Q(("status", "active"), _negated=True), ("ended_on__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="union_end_matches_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tradeunion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'merged'), _negated=True), ('successor__isnull', False), _connector='OR'), name='union_merged_has_successor'),
+            model_name="tradeunion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "merged"), _negated=True),
+                    ("successor__isnull", False),
+                    _connector="OR",
+                ),
+                name="union_merged_has_successor",
+            ),
         ),
         migrations.AddIndex(
-            model_name='employer',
-            index=models.Index(fields=['region', 'industry'], name='employer_region_industry'),
+            model_name="employer",
+            index=models.Index(fields=["region", "industry"], name="employer_region_industry"),
         ),
         migrations.AddConstraint(
-            model_name='employer',
-            constraint=models.UniqueConstraint(condition=models.Q(('uscc', ''), _negated=True), fields=('uscc',), name='employer_uscc_unique'),
+            model_name="employer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("uscc", ""), _negated=True),
+                fields=("uscc",),
+                name="employer_uscc_unique",
+            ),
         ),
     ]

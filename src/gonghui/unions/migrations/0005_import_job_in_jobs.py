@@ -1,0 +1,46 @@
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """The job model moved from core to jobs; the columns stay as they are."""
+
+    dependencies = [
+        ("unions", "0004_federation_pool_union"),
+        ("jobs", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="tradeunion",
+                    name="import_job",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                        verbose_name="imported by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="employer",
+                    name="import_job",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                        verbose_name="imported by",
+                    ),
+                ),
+            ],
+        ),
+    ]
