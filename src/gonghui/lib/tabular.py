@@ -15,31 +15,23 @@ import csv
 import datetime
 import functools
 import math
-import mmap
 import re
-import struct
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
-from xml.etree import ElementTree
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-from openpyxl.xml.constants import SHARED_STRINGS
+from openpyxl.utils import get_column_letter
 
+from gonghui.lib import xlsx
 from gonghui.lib.text import to_halfwidth
 
 MAX_ROWS = 1_048_576  # Excel's limit: a sheet that reaches it was probably cut off
@@ -763,179 +755,19 @@ def _is_note(present):
 
 @contextlib.contextmanager
 def _workbook(path, name, strings=None):
-    """(workbook in read-only mode, its shared strings); `strings` from an earlier opening of
-    the same file saves reading them again. Opened from a file object, so that openpyxl does
-    not judge the file by its name (uploads are stored without one)."""
+    """(workbook, its shared strings) read by lib/xlsx.py; `strings` from an earlier opening
+    of the same file saves reading them again. Opened from a file object, so that the file
+    is not judged by its name (uploads are stored without one)."""
     with open(path, "rb") as stream:
         try:
-            reader = _WorkbookReader(stream, strings, name)
-            reader.read()
-        except TableError:
-            raise
-        except Exception as error:  # openpyxl raises many kinds of errors for damaged files
+            archive = zipfile.ZipFile(stream)
+            workbook = xlsx.Workbook(archive, strings, max_chars=MAX_CELL_CHARS)
+        except xlsx.CellTooLong:
+            raise TableError(_cell_limit(name, None)) from None
+        except Exception as error:  # a damaged file fails in many ways: bad XML, bad ZIP
             raise TableError(_unreadable_workbook(name)) from error
-        try:
-            yield reader.wb, reader.shared_strings
-        finally:
-            reader.wb.close()
-
-
-class _WorkbookReader(ExcelReader):
-    """openpyxl's reader in read-only mode, but with the shared strings in a temporary file.
-
-    Excel keeps every text cell in one shared-string table, which openpyxl reads into a list:
-    for a million-row roster of unique names and ID numbers that is hundreds of megabytes and
-    most of the time spent opening the file. The cells are still parsed by openpyxl's code
-    (see _SheetParser). Built on openpyxl 3.1's ExcelReader and read-only worksheet.
-    """
-
-    def __init__(self, stream, strings=None, name=None):
-        super().__init__(stream, read_only=True, data_only=False, keep_links=False)
-        self._strings, self._name = strings, name
-
-    def read_worksheets(self):
-        # openpyxl's read-only branch, with our worksheet class; chartsheets hold no rows.
-        for sheet, relation in self.parser.find_sheets():
-            if relation.target in self.valid_files and "chartsheet" not in relation.Type:
-                worksheet = _ReadOnlySheet(self.wb, sheet.name, relation.target, self._strings)
-                worksheet.sheet_state = sheet.state
-                self.wb._sheets.append(worksheet)
-
-    def read_strings(self):
-        if self._strings is None:
-            part = self.package.find(SHARED_STRINGS)
-            self._strings = _SharedStrings(
-                self.archive, part.PartName[1:] if part else None, self._name
-            )
-        self.shared_strings = self._strings
-
-
-class _ReadOnlySheet(ReadOnlyWorksheet):
-    """A read-only worksheet that looks for its dimension only before the cells: openpyxl
-    reads a sheet without one (openpyxl's own write-only files) to its end, on every opening."""
-
-    def _get_size(self):
-        with self._get_source() as source:
-            for _event, element in ElementTree.iterparse(source, events=("start",)):
-                if element.tag == f"{_MAIN}dimension":
-                    with contextlib.suppress(ValueError, TypeError):
-                        bounds = range_boundaries(element.get("ref", ""))
-                        if all(bounds):
-                            self._min_column, self._min_row, self._max_column, self._max_row = (
-                                bounds
-                            )
-                    return
-                if element.tag == f"{_MAIN}sheetData":
-                    return
-
-    def stream(self):
-        """(row number, cell dicts) for each row in the sheet's XML, through _SheetParser."""
-        with self._get_source() as source:
-            workbook = self.parent
-            parser = _SheetParser(
-                source,
-                self._shared_strings,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            yield from parser.rows()
-
-
-class _SheetParser(WorkSheetParser):
-    """openpyxl's cell parser in a loop that keeps nothing of the rows it has read: openpyxl's
-    own leaves every row, emptied, in the tree and remembers the height of each row, which
-    for a million rows is tens of megabytes."""
-
-    def rows(self):
-        sheet_data = None
-        for event, element in ElementTree.iterparse(self.source, events=("start", "end")):
-            if event == "start":
-                if element.tag == f"{_MAIN}sheetData":
-                    sheet_data = element
-            elif element.tag == f"{_MAIN}row":
-                row = self.parse_row(element)
-                if sheet_data is not None:
-                    sheet_data.clear()
-                yield row
-
-    def parse_row(self, row):
-        number = row.get("r")
-        self.row_counter = int(float(number)) if number else self.row_counter + 1
-        self.col_counter = 0
-        return self.row_counter, [self.parse_cell(cell) for cell in row]
-
-
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel writes control characters in XML
-
-
-class _SharedStrings:
-    """A shared-string table on disk: the UTF-8 texts in one temporary file, their end offsets
-    in another, both memory-mapped; looked up by index like the list openpyxl expects."""
-
-    def __init__(self, archive, member, name=None):
-        self.name = name
-        self._count = 0
-        self._texts = self._ends = None
-        if member is None:
-            return
-        texts, ends = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-        offset, pending, root = 0, bytearray(), None
-        with archive.open(member) as source:
-            for event, node in ElementTree.iterparse(source, events=("start", "end")):
-                if root is None:
-                    root = node
-                if event != "end" or node.tag != f"{_MAIN}si":
-                    continue
-                text = self._text_of(node)
-                if len(text) > MAX_CELL_CHARS:
-                    raise TableError(_cell_limit(self.name, None))
-                data = text.encode("utf-8", "surrogatepass")
-                texts.write(data)
-                offset += len(data)
-                pending += struct.pack("<Q", offset)
-                self._count += 1
-                if len(pending) >= 1 << 16:
-                    ends.write(pending)
-                    pending.clear()
-                root.clear()  # keep no parsed element: the table can be millions long
-        ends.write(pending)
-        texts.flush()
-        ends.flush()
-        if self._count:
-            self._texts = mmap.mmap(texts.fileno(), 0, access=mmap.ACCESS_READ) if offset else b""
-            self._ends = mmap.mmap(ends.fileno(), 0, access=mmap.ACCESS_READ)
-        texts.close()  # the maps keep the data; the files vanish with them
-        ends.close()
-        self._cached = functools.lru_cache(maxsize=4096)(self._read)
-
-    @staticmethod
-    def _text_of(node):
-        # Plain text or rich-text runs; phonetic guides (rPh) are not part of the value.
-        parts = []
-        for child in node:
-            if child.tag == f"{_MAIN}t":
-                parts.append(child.text or "")
-            elif child.tag == f"{_MAIN}r":
-                parts.extend(t.text or "" for t in child.iter(f"{_MAIN}t"))
-        text = "".join(parts)
-        if "_x" in text:
-            text = _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), text)
-        return text
-
-    def __len__(self):
-        return self._count
-
-    def __getitem__(self, index):
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        return self._cached(index)
-
-    def _read(self, index):
-        end = struct.unpack_from("<Q", self._ends, index * 8)[0]
-        start = struct.unpack_from("<Q", self._ends, index * 8 - 8)[0] if index else 0
-        return self._texts[start:end].decode("utf-8", "surrogatepass")
+        with archive:
+            yield workbook, workbook.shared_strings
 
 
 def _xlsx_rows(sheet, name):
@@ -945,23 +777,21 @@ def _xlsx_rows(sheet, name):
         for number, cells in sheet.stream():
             if number >= MAX_ROWS:  # the sheet had no dimension to warn us
                 raise TableError(_row_limit(name))
-            if cells and cells[-1]["column"] > MAX_COLUMNS:
+            if cells and cells[-1].column > MAX_COLUMNS:
                 raise TableError(_column_limit(name))
-            values = [None] * (cells[-1]["column"] if cells else 0)
+            values = [None] * (cells[-1].column if cells else 0)
             marks = None
             for cell in cells:
-                position = cell["column"] - 1
+                position = cell.column - 1
                 if position >= len(values):  # cells out of order: rare, but legal
                     values += [None] * (position + 1 - len(values))
-                value = cell["value"]
-                kind = cell["data_type"]
+                value = cell.value
+                kind = cell.data_type
                 if value.__class__ is str and len(value) > MAX_CELL_CHARS:  # an inline string
                     raise TableError(_cell_limit(name, number))
                 if kind == "f" or kind == "e":
                     marks = marks or {}
                     marks[position] = "formula" if kind == "f" else "error"
-                    if isinstance(value, ArrayFormula | DataTableFormula):
-                        value = getattr(value, "text", None) or "="
                 values[position] = value
             yield number, values, marks
     except TableError:
