@@ -109,26 +109,26 @@ def cancel(user, job):
     """Stop `user`'s own job: a queued one ends now and never starts; a running one is
     asked to stop and ends cancelled at its next progress, nothing of it written. Audited.
     A job that has ended cannot be cancelled (ValidationError)."""
-    now = timezone.now()
-    stopped = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-        status=Job.Status.CANCELLED,
-        cancel_requested=True,
-        finished_at=now,
-        message=_("Cancelled before it started."),
-    )
-    if not stopped:
-        asked = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-            cancel_requested=True
+    with transaction.atomic():  # the change and its audit event, or neither
+        stopped = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+            status=Job.Status.CANCELLED,
+            cancel_requested=True,
+            finished_at=timezone.now(),
+            message=_("Cancelled before it started."),
         )
-        if not asked:
-            raise ValidationError(_("The job has ended; there is nothing to cancel."), "ended")
-    job.refresh_from_db()
-    audit.record(
-        AuditEvent.Action.UPDATE,
-        job,
-        actor=user,
-        note=_("cancelled job %(id)s (%(file)s)") % {"id": job.pk, "file": job.file_name},
-    )
+        if not stopped:
+            asked = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                cancel_requested=True
+            )
+            if not asked:
+                raise ValidationError(_("The job has ended; there is nothing to cancel."), "ended")
+        job.refresh_from_db()
+        audit.record(
+            AuditEvent.Action.UPDATE,
+            job,
+            actor=user,
+            note=_("cancelled job %(id)s (%(file)s)") % {"id": job.pk, "file": job.file_name},
+        )
     if stopped:
         cleanup(job)
     return job
