@@ -100,6 +100,21 @@ def test_a_queued_job_cancelled_on_the_web_never_starts(tree, committed, work_th
     assert event.actor == tree.jiceng and f"取消了任务 {job.pk}" in event.note
 
 
+def test_a_running_job_cancelled_on_the_web_is_asked_to_stop(tree, committed):
+    web = Client()
+    web.force_login(tree.jiceng)
+    with committed():
+        job = start_import(tree.jiceng)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    page = web.post(f"/jobs/{job.pk}/cancel/", follow=True).content.decode()
+    assert "任务会在下一步停下" in page and "正在取消" in page and "取消任务" not in page
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and job.cancel_requested
+    assert (job.folder / "input.csv").exists()  # the running job still reads it
+    with pytest.raises(runner.JobCancelled):
+        runner.Progress(job).advance(1)
+
+
 def test_only_the_owner_cancels(tree, api_as, committed):
     with committed():
         job = start_import(tree.jiceng)
