@@ -208,6 +208,7 @@ def test_kill_9_of_the_worker_mid_import(world, tmp_path, settings):
         assert worker, children(serve.pid)
         [job_process] = children(worker)  # the forked child under the job limits
         os.kill(worker, signal.SIGKILL)
+        killed = time.monotonic()
         killed_at = world.job(big)
         assert killed_at[0] == "running" and killed_at[1] < ROWS, "the import ended too soon"
 
@@ -215,9 +216,12 @@ def test_kill_9_of_the_worker_mid_import(world, tmp_path, settings):
         assert wait_for(lambda: not alive(job_process), 10), "the job's process outlived its worker"
         # The supervisor started a new worker for the queue by itself.
         assert wait_for(lambda: (w := long_worker(serve)) and w != worker and alive(w), 30)
+        restarted = time.monotonic() - killed
         # The job ends failed with the reason, once its heartbeat is old enough.
         failed = wait_for(lambda: (s := world.job(big))[0] == "failed" and s, 4 * HEARTBEAT + 10)
         assert failed, world.job(big)
+        print(f"\nkill -9 at {killed_at[1]} of {ROWS} rows; a new worker after {restarted:.1f} s; "
+              f"the job failed after {time.monotonic() - killed:.1f} s")  # fmt: skip
         assert "工作进程中断" in failed[2] and "没有写入" in failed[2], failed[2]
         # Nothing of the file is in the registry; its stage tables and upload are gone.
         assert world.one("SELECT count(*) FROM members_person")[0] == 0
