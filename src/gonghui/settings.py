@@ -233,8 +233,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnionStatusEnum": "gonghui.unions.models.TradeUnion.Status",
         "UnionKindEnum": "gonghui.unions.models.TradeUnion.Kind",
-        "JobStatusEnum": "gonghui.core.models.Job.Status",
-        "JobKindEnum": "gonghui.core.models.Job.Kind",
+        "JobStatusEnum": "gonghui.jobs.models.Job.Status",
+        "JobKindEnum": "gonghui.jobs.models.Job.Kind",
         "MembershipStatusEnum": "gonghui.members.models.Membership.Status",
         "JoinApplicationStatusEnum": "gonghui.members.models.JoinApplication.Status",
         "TransferStatusEnum": "gonghui.members.models.Transfer.Status",
