@@ -21,7 +21,7 @@ from stdnum.cn import ric
 from test_scope_walk import routes
 
 from gonghui.assistance.services import files, records
-from gonghui.jobs import runner
+from gonghui.jobs import registry, runner
 from gonghui.jobs.models import Job
 from gonghui.members import services as members
 
@@ -117,7 +117,7 @@ def cells(raw, fmt):
 def exports(client, django_capture_on_commit_callbacks):
     """Every export kind, in each format, as the user may start it (masked)."""
     out = {}
-    for subject in sorted(runner.EXPORTERS):
+    for subject in registry.exporters():
         for fmt in ("xlsx", "csv"):
             with django_capture_on_commit_callbacks(execute=True):
                 response = client.post(f"/api/v1/exports/{subject}/", {"format": fmt})

@@ -233,8 +233,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnionStatusEnum": "gonghui.unions.models.TradeUnion.Status",
         "UnionKindEnum": "gonghui.unions.models.TradeUnion.Kind",
-        "JobStatusEnum": "gonghui.core.models.Job.Status",
-        "JobKindEnum": "gonghui.core.models.Job.Kind",
+        "JobStatusEnum": "gonghui.jobs.models.Job.Status",
+        "JobKindEnum": "gonghui.jobs.models.Job.Kind",
         "MembershipStatusEnum": "gonghui.members.models.Membership.Status",
         "JoinApplicationStatusEnum": "gonghui.members.models.JoinApplication.Status",
         "TransferStatusEnum": "gonghui.members.models.Transfer.Status",
@@ -255,12 +255,17 @@ LOGGING = {
 }
 
 # Background jobs (imports, exports): rows in the database, run by `gonghui db_worker`,
-# which `gonghui serve` starts beside the web server. No Redis needed.
+# which `gonghui serve` starts (one per queue) and restarts beside the web server. No Redis
+# needed. Imports wait in "long", exports in "default" (jobs/registry.py).
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("GONGHUI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+        "BACKEND": os.environ.get("GONGHUI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "long"],
     }
 }
+# A running job writes a heartbeat; one silent this many seconds died with its worker and
+# is marked failed (jobs/retention.py: fail_dead_jobs, run by `gonghui serve`).
+GONGHUI_JOB_HEARTBEAT_SECONDS = int(os.environ.get("GONGHUI_JOB_HEARTBEAT_SECONDS", "60"))
 # Uploads up to this size stay in memory; bigger ones go to a temporary file first.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

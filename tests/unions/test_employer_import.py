@@ -159,7 +159,9 @@ def test_import_by_api(tree, api_as, monkeypatch, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post("/api/v1/imports/employers/", {"file": upload}, format="multipart")
     assert response.status_code == 202, response.content
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", stdout=io.StringIO()
+    )
     job = api.get(f"/api/v1/jobs/{response.json()['id']}/").json()
     assert job["status"] == "succeeded", job["message"]
     assert job["result"]["employers_created"] == 1

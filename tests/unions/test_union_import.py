@@ -219,7 +219,9 @@ def work_the_queue(monkeypatch):
     from django_tasks_db.management.commands import db_worker
 
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return lambda: call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    return lambda: call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", stdout=io.StringIO()
+    )
 
 
 def read_xlsx(content):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gonghui.core.scope import require_editor
-from gonghui.jobs import exporting, runner
+from gonghui.jobs import exporting, registry, runner
 from gonghui.jobs.forms import ImportForm
 from gonghui.jobs.models import Job
 
@@ -25,7 +26,7 @@ class JobSerializer(serializers.ModelSerializer):
         fields = [
             "id", "kind", "subject", "status", "status_display", "finished", "file_name",
             "options", "total", "done", "result", "message", "created_at", "started_at",
-            "finished_at", "file_url",
+            "finished_at", "cancel_requested", "file_url",
         ]  # fmt: skip
 
     def get_file_url(self, job) -> str | None:
@@ -49,6 +50,20 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def file(self, request, pk=None):
         return runner.download(request, self.get_object())
 
+    @extend_schema(
+        request=None,
+        responses={200: JobSerializer},
+        description="Cancel one's own queued or running job: a queued one never starts, a "
+        "running one ends cancelled at its next step with nothing of it written "
+        "(`cancel_requested` meanwhile). Another user's job answers 404; one that has "
+        "ended answers 400.",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        job = get_object_or_404(Job.objects.filter(user=request.user), pk=pk)
+        job = runner.cancel(request.user, job)
+        return Response(JobSerializer(job, context={"request": request}).data)
+
 
 class ImportInput(serializers.Serializer):
     file = serializers.FileField()
@@ -64,7 +79,7 @@ class ImportView(APIView):
 
     @extend_schema(request=ImportInput, responses={202: JobSerializer})
     def post(self, request, subject):
-        if subject not in runner.IMPORTERS:
+        if not registry.has_importer(subject):
             raise Http404
         require_editor(request.user)
         form = ImportForm(request.data, request.FILES)
@@ -95,7 +110,7 @@ class ExportView(APIView):
 
     @extend_schema(request=ExportInput, responses={202: JobSerializer})
     def post(self, request, subject):
-        if subject not in runner.EXPORTERS:
+        if not registry.has_exporter(subject):
             raise Http404
         serializer = ExportInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -105,7 +120,7 @@ class ExportView(APIView):
             request.user,
             {"query": query.urlencode(), "format": data["format"],
              "reveal": bool(data["reveal_reason"].strip()), "reveal_reason": data["reveal_reason"]},
-            runner.exporter(subject),
+            registry.exporter(subject),
         )  # fmt: skip
         name = runner.export_file_name(subject, options["format"])
         job = runner.start(request.user, Job.Kind.EXPORT, subject, options, file_name=name)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import audit, files
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import actor_or_system
+from gonghui.jobs import registry
 from gonghui.jobs.runner import JobRefused
 from gonghui.lib.tabular import write_csv, write_xlsx
 from gonghui.lib.text import clean_text
@@ -52,6 +53,17 @@ def rows_in_batches(queryset):
             return
         yield from batch
         last = batch[-1].pk
+
+
+def run_job(job, progress):
+    """The work of an "export" job: its subject's registered exporter writes the list."""
+    return run(job, progress, registry.exporter(job.subject))
+
+
+def cleanup(job):
+    """A half-written export of a job that did not finish (cancelled, or died)."""
+    for fmt in FORMATS:
+        (job.folder / f"export.{fmt}").unlink(missing_ok=True)
 
 
 def run(job, progress, exporter):
@@ -103,3 +115,6 @@ def run(job, progress, exporter):
     actor_name = None if job.user else "cli"
     audit.record(AuditEvent.Action.EXPORT, job, actor=job.user, actor_name=actor_name, note=note)
     return {"exported": count, "file": name}
+
+
+registry.register_kind("export", run_job, queue=registry.DEFAULT, cleanup=cleanup)

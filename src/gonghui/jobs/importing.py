@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto, files
 from gonghui.core.models import AuditEvent
-from gonghui.jobs import merging
+from gonghui.jobs import merging, registry
 from gonghui.jobs.runner import JobRefused, input_path
 from gonghui.lib.tabular import TableError, open_table, write_xlsx
 
@@ -205,8 +205,20 @@ def pad_number(expression, width=10):
     return f"printf('%0{width}d', {expression})"
 
 
+def run_job(job, progress):
+    """The work of an "import" job: its subject's registered importer reads its file."""
+    return run(job, progress, registry.importer(job.subject))
+
+
+def cleanup(job):
+    """What an import that did not finish leaves: its scratch tables and the upload."""
+    Stage(job, []).drop()
+    input_path(job).unlink(missing_ok=True)
+
+
 def run(job, progress, importer):
-    """Import the job's file with `importer`; returns the result or raises JobRefused."""
+    """Import the job's file with `importer`; returns the result or raises JobRefused (or
+    JobCancelled, from `progress`, with nothing written)."""
     if job.user and not job.user.can_edit:
         raise JobRefused(_("Your role may view but not change records."))
     path = input_path(job)
@@ -244,11 +256,18 @@ def run(job, progress, importer):
         result = {"rows": seq, "notes": table.notes, "unknown_columns": table.unknown}
         if table.format == "xlsx":
             result["sheets"] = table.sheets
+        progress.check()
         if merger:
-            counts = merger.finish(lambda counts: record_import(job, importer, seq, counts, 0))
+
+            def record(counts):
+                record_import(job, importer, seq, counts, 0)
+                progress.check()  # cancelled meanwhile: the merge gives up, all rolled back
+
+            counts = merger.finish(record)
             merger = None  # finished: nothing left to abandon
             if counts is not None:
                 return result | {"invalid": 0} | counts
+            progress.check()
         with stage.sort_memory():
             stage.analyze()
             importer.check_set(stage, context, table)
@@ -270,6 +289,7 @@ def run(job, progress, importer):
                 counts = importer.merge(stage, context, job)
                 result.update(counts)
                 record_import(job, importer, seq, counts, result["invalid"])
+                progress.check()  # cancelled meanwhile: all of it rolls back
         except IntegrityError:
             # Someone registered one of the file's records between the checks and the merge.
             raise JobRefused(
@@ -343,25 +363,6 @@ def write_report(job, stage, table, progress):
     return REPORT_NAME, preview
 
 
-def fail_dead_jobs(now):
-    """Jobs still "running" past the job time limit died with their process (the worker's
-    limits would have ended them): they end as failed, so their stage can be swept."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
-    from gonghui.jobs.models import Job
-
-    minutes = settings.GONGHUI_JOB_TIMEOUT_MINUTES or 24 * 60
-    Job.objects.filter(
-        status=Job.Status.RUNNING, started_at__lt=now - timedelta(minutes=minutes + 5)
-    ).update(
-        status=Job.Status.FAILED,
-        finished_at=now,
-        message=_("The job was interrupted (its process ended); start it again."),
-    )
-
-
 def sweep_stage_tables():
     """Drop the scratch tables of every import that is not running (one that crashed
     leaves them, with its rows); the number dropped."""
@@ -380,3 +381,6 @@ def sweep_stage_tables():
                 c.execute(f"DROP TABLE IF EXISTS {name}")
                 dropped += 1
     return dropped
+
+
+registry.register_kind("import", run_job, queue=registry.LONG, cleanup=cleanup)

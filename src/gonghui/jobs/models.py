@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def import_job_field():
@@ -46,6 +47,11 @@ class Job(models.Model):
         RUNNING = "running", _("running")
         SUCCEEDED = "succeeded", _("done")
         FAILED = "failed", _("not done")
+        # Not "已作废" as a record is cancelled elsewhere: a job is stopped, 已取消.
+        CANCELLED = "cancelled", pgettext_lazy("job status", "cancelled")
+
+    # The statuses a job ends in; it never leaves one of them.
+    ENDED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     subject = models.CharField(_("records"), max_length=20)  # members, unions, employers
@@ -69,6 +75,12 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Written while the job runs (with its progress, and by the worker every few seconds):
+    # a running job whose heartbeat stops died with its worker (retention.fail_dead_jobs).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # Its user asked to stop it; the running job sees this at its next progress and ends
+    # cancelled, its transaction rolled back (runner.cancel, runner.Progress).
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
 
     objects = JobQuerySet.as_manager()
 
@@ -90,4 +102,4 @@ class Job(models.Model):
 
     @property
     def finished(self):
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+        return self.status in self.ENDED

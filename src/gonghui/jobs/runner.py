@@ -1,6 +1,7 @@
 """Long work (imports, exports) as jobs: a Job row the pages poll, run in the background
-by django-tasks' database backend (`gonghui db_worker`; `gonghui serve` starts one), or in
-the foreground by the CLI. A job survives a page reload: its state lives in the row.
+by django-tasks' database backend (`gonghui db_worker`; `gonghui serve` starts and watches
+one worker per queue), or in the foreground by the CLI. A job survives a page reload: its
+state lives in the row. What each kind of job does comes from jobs/registry.py.
 """
 
 import logging
@@ -8,10 +9,10 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -19,21 +20,10 @@ from django_tasks import task
 from gonghui.core import audit, files
 from gonghui.core.context import request_context
 from gonghui.core.models import AuditEvent
+from gonghui.jobs import limits, registry
 from gonghui.jobs.models import Job
 
 log = logging.getLogger(__name__)
-
-# The importer and exporter of each kind of record (see jobs/importing.py, jobs/exporting.py).
-IMPORTERS = {
-    "members": "gonghui.members.importers.MemberImporter",
-    "unions": "gonghui.unions.importers.UnionImporter",
-    "employers": "gonghui.unions.importers.EmployerImporter",
-}
-EXPORTERS = {
-    "members": "gonghui.members.exporters.MemberExporter",
-    "unions": "gonghui.unions.exporters.UnionExporter",
-    "employers": "gonghui.unions.exporters.EmployerExporter",
-}
 
 
 class JobRefused(Exception):
@@ -45,10 +35,16 @@ class JobRefused(Exception):
         self.result = result or {}
 
 
+class JobCancelled(Exception):
+    """Its user cancelled the job: raised at its next progress, so that whatever it was
+    writing is rolled back (an atomic block it is in, a merge on another connection)."""
+
+
 class Progress:
     """Counts rows done; writes them to the job row at most twice a second (the page
-    polls it), and tells an optional listener (the CLI's progress bar) every time, and
-    `on_error` of each bad row (the CLI prints them)."""
+    polls it) with the job's heartbeat, and tells an optional listener (the CLI's progress
+    bar) every time, and `on_error` of each bad row (the CLI prints them). The same write
+    finds out whether the job was cancelled: it then raises JobCancelled."""
 
     INTERVAL = 0.5
 
@@ -58,7 +54,7 @@ class Progress:
 
     def set_total(self, total):
         self.total = total
-        Job.objects.filter(pk=self.job.pk).update(total=total)
+        self._write(total=total)
         if self.listener:
             self.listener(self.done, self.total)
 
@@ -67,9 +63,22 @@ class Progress:
         now = time.monotonic()
         if now - self._written >= self.INTERVAL:
             self._written = now
-            Job.objects.filter(pk=self.job.pk).update(done=self.done)
+            self._write(done=self.done)
         if self.listener:
             self.listener(self.done, self.total)
+
+    def check(self):
+        """Raise JobCancelled if the job's user has asked to stop it (for the work's steps
+        that report no rows: before and inside the transaction that writes the records)."""
+        self._write()
+
+    def _write(self, **fields):
+        # One statement: the update matches no row once a cancel has been asked for.
+        written = Job.objects.filter(pk=self.job.pk, cancel_requested=False).update(
+            heartbeat_at=timezone.now(), **fields
+        )
+        if not written:
+            raise JobCancelled
 
     def report(self, row_errors):
         if self.on_error:
@@ -91,8 +100,46 @@ def start(user, kind, subject, options, upload=None, file_name="", run_now=False
             for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(upload):
                 out.write(chunk)
     if not run_now:
-        transaction.on_commit(lambda: run_job.enqueue(job.pk))
+        queue = registry.kind(kind).queue
+        transaction.on_commit(lambda: run_job.using(queue_name=queue).enqueue(job.pk))
     return job
+
+
+def cancel(user, job):
+    """Stop `user`'s own job: a queued one ends now and never starts; a running one is
+    asked to stop and ends cancelled at its next progress, nothing of it written. Audited.
+    A job that has ended cannot be cancelled (ValidationError)."""
+    with transaction.atomic():  # the change and its audit event, or neither
+        stopped = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+            status=Job.Status.CANCELLED,
+            cancel_requested=True,
+            finished_at=timezone.now(),
+            message=_("Cancelled before it started."),
+        )
+        if not stopped:
+            asked = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                cancel_requested=True
+            )
+            if not asked:
+                raise ValidationError(_("The job has ended; there is nothing to cancel."), "ended")
+        job.refresh_from_db()
+        audit.record(
+            AuditEvent.Action.UPDATE,
+            job,
+            actor=user,
+            note=_("cancelled job %(id)s (%(file)s)") % {"id": job.pk, "file": job.file_name},
+        )
+    if stopped:
+        cleanup(job)
+    return job
+
+
+def cleanup(job):
+    """What a job that did not succeed leaves behind (its kind knows: scratch tables, the
+    upload, a half-written file)."""
+    clean = registry.kind(job.kind).cleanup
+    if clean:
+        clean(job)
 
 
 def input_path(job):
@@ -168,26 +215,14 @@ def download_name(job):
 
 def export_file_name(subject, fmt):
     """What an export is called when downloaded: 会员名册-20261123.xlsx."""
-    title = exporter(subject).title
+    title = registry.exporter(subject).title
     return f"{title}-{timezone.localdate():%Y%m%d}.{fmt}"
 
 
-def importer(subject):
-    return import_string(IMPORTERS[subject])()
-
-
-def exporter(subject):
-    return import_string(EXPORTERS[subject])()
-
-
 def work(job, progress):
-    """Do the job's work: a result dict, or JobRefused when the input is wrong (a message
-    the user reads; the job ends "not done")."""
-    from gonghui.jobs import exporting, importing  # both need this module
-
-    if job.kind == Job.Kind.IMPORT:
-        return importing.run(job, progress, importer(job.subject))
-    return exporting.run(job, progress, exporter(job.subject))
+    """Do the job's work by its kind's registered function: a result dict, or JobRefused
+    when the input is wrong (a message the user reads; the job ends "not done")."""
+    return registry.kind(job.kind).run(job, progress)
 
 
 @task()
@@ -205,10 +240,17 @@ def run_limited(job, listener=None, on_error=None):
     scratch tables and upload go with it. In-process when isolation is off."""
     if not settings.GONGHUI_JOB_ISOLATION:
         return run(job, listener, on_error)
-    from gonghui.jobs import importing, limits
+
+    def beat():
+        # The worker's own sign of life for the job, however long a step of it takes
+        # without reporting rows (a merge in one statement): a job row that stops beating
+        # died with its worker (retention.fail_dead_jobs).
+        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
 
     memory, minutes = settings.GONGHUI_JOB_MEMORY_MB, settings.GONGHUI_JOB_TIMEOUT_MINUTES
-    outcome = limits.run_isolated(run, (job, listener, on_error), memory, minutes * 60)
+    outcome = limits.run_isolated(
+        run, (job, listener, on_error), memory, minutes * 60, beat=beat, beat_every=beat_seconds()
+    )
     job.refresh_from_db()
     if not job.finished:  # the child ended without finishing it: it died
         if outcome == limits.MEMORY:
@@ -224,10 +266,14 @@ def run_limited(job, listener=None, on_error=None):
             ) % {"limit": memory}
         job.status, job.finished_at, job.message = Job.Status.FAILED, timezone.now(), message
         job.save(update_fields=["status", "message", "finished_at"])
-        if job.kind == Job.Kind.IMPORT:
-            importing.Stage(job, []).drop()
-            input_path(job).unlink(missing_ok=True)
+        cleanup(job)
     return job
+
+
+def beat_seconds():
+    """How often a running job's worker writes its heartbeat: a few times within
+    GONGHUI_JOB_HEARTBEAT_SECONDS, after which a silent job counts as dead."""
+    return max(0.5, settings.GONGHUI_JOB_HEARTBEAT_SECONDS / 4)
 
 
 def over_memory():
@@ -238,12 +284,22 @@ def over_memory():
 
 def run(job, listener=None, on_error=None):
     """Run a job to its end: succeeded with a result, or failed with a message."""
-    job.status, job.started_at = Job.Status.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    now = timezone.now()
+    # Only a queued job starts: one cancelled while it waited stays as it is.
+    started = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now
+    )
+    job.refresh_from_db()
+    if not started:
+        return job
     progress = Progress(job, listener, on_error)
     try:
         result = work(job, progress)
         job.status, job.result, job.message = Job.Status.SUCCEEDED, result, ""
+    except JobCancelled:
+        log.info("job %s cancelled by its user", job.pk)
+        job.status, job.result = Job.Status.CANCELLED, {}
+        job.message = _("Cancelled while it ran; nothing of it was written.")
     except JobRefused as e:
         job.status, job.result, job.message = Job.Status.FAILED, e.result, e.message
     except MemoryError:
@@ -258,6 +314,8 @@ def run(job, listener=None, on_error=None):
         ) % {"id": job.pk}
     job.done, job.finished_at = progress.done, timezone.now()
     job.save(update_fields=["status", "result", "message", "done", "finished_at"])
+    if job.status == Job.Status.CANCELLED:
+        cleanup(job)
     if job.kind == Job.Kind.IMPORT:
         # The upload holds ID numbers in clear: keep it no longer than the work needs.
         input_path(job).unlink(missing_ok=True)

@@ -4,19 +4,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core.scope import require_editor
-from gonghui.jobs import exporting, runner
+from gonghui.jobs import exporting, registry, runner
 from gonghui.jobs.forms import ImportForm
 from gonghui.jobs.models import Job
 from gonghui.lib.tabular import template_xlsx
 
 
 def _subject(subject):
-    if subject not in runner.IMPORTERS:
+    if not registry.has_importer(subject):
         raise Http404
-    return runner.importer(subject)
+    return registry.importer(subject)
 
 
 @login_required
@@ -57,14 +58,14 @@ def import_template(request, subject):
 @require_POST
 def export_start(request, subject):
     """Export the list the user is looking at (its query string) as a job."""
-    if subject not in runner.EXPORTERS:
+    if not registry.has_exporter(subject):
         raise Http404
     fmt = request.POST.get("format", "xlsx")
     reason = request.POST.get("reveal_reason", "")
     options = {"query": request.GET.urlencode(), "format": fmt, "reveal": bool(reason.strip()),
                "reveal_reason": reason}  # fmt: skip
     try:
-        options = exporting.check_options(request.user, options, runner.exporter(subject))
+        options = exporting.check_options(request.user, options, registry.exporter(subject))
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
@@ -87,8 +88,26 @@ def job_detail(request, pk):
         "job": job,
         "result": runner.result_rows(job),
         "retention_days": settings.GONGHUI_FILE_RETENTION_DAYS,
+        "can_cancel": not job.finished and job.user_id == request.user.pk,
     }
     return render(request, "jobs/job.html", context)
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk):
+    """Stop one's own job (another user's answers 404, as its page does)."""
+    job = get_object_or_404(Job.objects.filter(user=request.user), pk=pk)
+    try:
+        job = runner.cancel(request.user, job)
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+    else:
+        if job.status == Job.Status.CANCELLED:
+            messages.success(request, _("The job is cancelled."))
+        else:
+            messages.success(request, _("The job stops at its next step; nothing of it is kept."))
+    return redirect(job)
 
 
 @login_required

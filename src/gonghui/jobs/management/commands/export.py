@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.context import request_context
 from gonghui.core.management.actors import command_actor
-from gonghui.jobs import exporting, runner
+from gonghui.jobs import exporting, registry, runner
 from gonghui.jobs.management.progress import Bar
 from gonghui.jobs.models import Job
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "Export a list (as the web list filters it) to xlsx or csv; numbers masked."
 
     def add_arguments(self, parser):
-        parser.add_argument("subject", choices=sorted(runner.EXPORTERS))
+        parser.add_argument("subject", choices=registry.exporters())
         parser.add_argument("file", type=Path, help="where to write; .xlsx or .csv")
         parser.add_argument(
             "--filter",
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         options = {"query": urlencode(pairs), "format": fmt, "reveal": bool(reveal_reason),
                    "reveal_reason": reveal_reason}  # fmt: skip
         try:
-            options = exporting.check_options(actor, options, runner.exporter(subject))
+            options = exporting.check_options(actor, options, registry.exporter(subject))
         except (ValidationError, PermissionDenied) as e:
             raise CommandError(" ".join(getattr(e, "messages", [str(e)]))) from None
         bar = Bar(self.stderr._out)

@@ -9,18 +9,16 @@ from django.utils.translation import gettext as _
 from gonghui.core.context import request_context
 from gonghui.core.forms import upload_too_big
 from gonghui.core.management.actors import command_actor
-from gonghui.jobs import runner
+from gonghui.jobs import registry, runner
 from gonghui.jobs.management.progress import Bar
 from gonghui.jobs.models import Job
-
-SUBJECTS = sorted(runner.IMPORTERS)
 
 
 class Command(BaseCommand):
     help = "Import a roster (xlsx or csv): all rows or none, unless --skip-invalid."
 
     def add_arguments(self, parser):
-        parser.add_argument("subject", choices=SUBJECTS)
+        parser.add_argument("subject", choices=registry.importers())
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--union",

@@ -1,23 +1,29 @@
 import logging
 import os
-import signal
-import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from gonghui.jobs import retention
+from gonghui.jobs import registry, retention
+from gonghui.jobs.supervisor import Service, Supervisor
 
 log = logging.getLogger(__name__)
+
+
+def worker_command(queue):
+    """The worker of one queue: `gonghui db_worker` taking only that queue's jobs."""
+    return [sys.executable, "-m", "gonghui.cli", "db_worker", "--no-startup-delay",
+            "--no-reload", "--queue-name", queue]  # fmt: skip
 
 
 class Command(BaseCommand):
     help = (
         "Run the production web server (gunicorn, static files served by the platform) and "
-        "the worker that runs imports and exports in the background."
+        "a worker per job queue, restarted by itself when one dies."
     )
 
     def add_arguments(self, parser):
@@ -29,57 +35,72 @@ class Command(BaseCommand):
             default=int(os.environ.get("GONGHUI_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 9))),
         )
         parser.add_argument(
-            "--no-jobs", action="store_true", help="do not start the background job worker"
+            "--no-jobs", action="store_true", help="do not start the background job workers"
+        )
+        parser.add_argument(
+            "--no-web",
+            action="store_true",
+            help="only the job workers (e.g. on a second machine); Ctrl-C stops them",
         )
 
-    def handle(self, *args, host, port, workers, no_jobs, **options):
-        # The manifest storage needs collected files before it can serve a page.
-        call_command("collectstatic", interactive=False, verbosity=0)
-        # The throttle counts shared by the web processes live in a table (core/throttling.py).
-        call_command("createcachetable", verbosity=0)
-        self.stdout.write(f"serving on http://{host}:{port}/ with {workers} workers (Ctrl-C stops)")
-        sys.stdout.flush()
-        web = [
-            sys.executable, "-m", "gunicorn", "gonghui.wsgi:application",
-            "--bind", f"{host}:{port}",
-            "--workers", str(workers),
-            "--threads", "4",
-            "--no-control-socket",  # gunicorn 27 would otherwise open one under ~/.gunicorn
-            "--access-logfile", "-",
-        ]  # fmt: skip
-        worker = [sys.executable, "-m", "gonghui.cli", "db_worker", "--no-startup-delay"]
-        processes = [subprocess.Popen(web)]
+    def handle(self, *args, host, port, workers, no_jobs, no_web, **options):
+        services = []
+        if not no_web:
+            # The manifest storage needs collected files before it can serve a page.
+            call_command("collectstatic", interactive=False, verbosity=0)
+            # The throttle counts shared by the web processes live in a table.
+            call_command("createcachetable", verbosity=0)
+            self.stdout.write(
+                f"serving on http://{host}:{port}/ with {workers} workers (Ctrl-C stops)"
+            )
+            web = [
+                sys.executable, "-m", "gunicorn", "gonghui.wsgi:application",
+                "--bind", f"{host}:{port}",
+                "--workers", str(workers),
+                "--threads", "4",
+                "--no-control-socket",  # gunicorn 27 would otherwise open one under ~/.gunicorn
+                "--access-logfile", "-",
+            ]  # fmt: skip
+            # When the web server ends, the workers are stopped too.
+            services.append(Service("web", web, restart=False))
         if not no_jobs:
-            # Before the worker starts: stage tables and uploads of jobs that died with it.
+            # Before the workers start: jobs that died with the last ones, their stage
+            # tables and uploads. Then one worker per queue, so that a long import never
+            # holds up a short export.
             self.purge()
-            processes.append(subprocess.Popen(worker))
-        purged = time.monotonic()
+            services += [Service(f"worker {q}", worker_command(q)) for q in registry.QUEUES]
+        if not services:
+            return
+        self.stdout.write(", ".join(s.name for s in services))
+        sys.stdout.flush()
+        supervisor = Supervisor(services, tick=None if no_jobs else self.sweeper())
+        supervisor.run()
 
-        def stop(signum, frame):
-            for p in processes:
-                if p.poll() is None:
-                    p.send_signal(signal.SIGTERM)
+    def sweeper(self):
+        """What the supervisor does by itself: every GONGHUI_JOB_HEARTBEAT_SECONDS / 2 fail
+        the jobs whose worker died, every PURGE_INTERVAL purge expired files."""
+        every = max(1.0, settings.GONGHUI_JOB_HEARTBEAT_SECONDS / 2)
+        swept = purged = time.monotonic()
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        # When either ends, the other is stopped too: a platform without its worker would
-        # queue imports forever without saying so.
-        while all(p.poll() is None for p in processes):
-            try:
-                processes[0].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                if not no_jobs and time.monotonic() - purged >= retention.PURGE_INTERVAL:
-                    self.purge()
-                    purged = time.monotonic()
-                continue
-        stop(None, None)
-        for p in processes:
-            p.wait(10)
+        def tick():
+            nonlocal swept, purged
+            now = time.monotonic()
+            if now - purged >= retention.PURGE_INTERVAL:
+                self.purge()
+                purged = swept = now
+            elif now - swept >= every:
+                self.guard(retention.fail_dead_jobs)
+                swept = now
+
+        return tick
 
     def purge(self):
         """Expired job files and dead imports' stage tables (`gonghui purge`), by itself."""
+        self.guard(retention.purge)
+
+    def guard(self, work):
         close_old_connections()
         try:
-            retention.purge()
-        except Exception:  # a purge that fails must not stop the platform; it runs again
-            log.exception("purge failed")
+            work()
+        except Exception:  # a sweep that fails must not stop the platform; it runs again
+            log.exception("%s failed", work.__name__)

@@ -1,8 +1,15 @@
 // The job page follows its job: it asks the API for the job's state every second and
-// reloads itself once the job has finished, to show the result and the downloads.
+// reloads itself once the job has finished, to show the result and the downloads. Its
+// cancel button asks first (the form posts without script too).
 (function () {
   var box = document.getElementById("job");
   if (!box || box.dataset.finished === "1") return;
+  var cancel = document.getElementById("job-cancel");
+  if (cancel) {
+    cancel.addEventListener("submit", function (event) {
+      if (!window.confirm(cancel.dataset.confirm)) event.preventDefault();
+    });
+  }
   var bar = document.getElementById("job-progress");
   var count = document.getElementById("job-count");
   var status = document.getElementById("job-status");
