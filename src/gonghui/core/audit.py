@@ -67,28 +67,31 @@ def write(events):
     return events
 
 
-def record(action, obj=None, *, actor=None, changes=None, note="", actor_name=None):
+def event(action, obj=None, *, actor=None, changes=None, note="", actor_name=None):
+    """An unsaved event of the current request or job, for `write` (many at once)."""
     ctx = current()
-    [event] = write(
-        [
-            AuditEvent(
-                actor=actor if actor and actor.pk else None,
-                actor_name=actor_name or (actor.get_username() if actor else ""),
-                action=action,
-                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False)
-                if obj is not None
-                else None,
-                object_id=obj.pk if obj is not None else None,
-                object_repr=str(obj)[:200] if obj is not None else "",
-                changes=changes or {},
-                note=note,
-                request_id=ctx.request_id,
-                ip=ctx.ip,
-                via=ctx.via,
-            )
-        ]
+    return AuditEvent(
+        actor=actor if actor and actor.pk else None,
+        actor_name=actor_name or (actor.get_username() if actor else ""),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        if obj is not None
+        else None,
+        object_id=obj.pk if obj is not None else None,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes=changes or {},
+        note=note,
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+        via=ctx.via,
     )
-    return event
+
+
+def record(action, obj=None, *, actor=None, changes=None, note="", actor_name=None):
+    [written] = write(
+        [event(action, obj, actor=actor, changes=changes, note=note, actor_name=actor_name)]
+    )
+    return written
 
 
 def verify(chunk=5000):

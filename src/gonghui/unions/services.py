@@ -21,6 +21,7 @@ from gonghui.core.validation import Errors, confirm_or_raise
 from gonghui.lib.identity import check_uscc
 from gonghui.lib.text import clean_text, compact_code
 from gonghui.regions.models import Region
+from gonghui.unions import closing
 from gonghui.unions.models import Employer, TradeUnion
 
 UNION_FIELDS = (
@@ -421,14 +422,14 @@ def pool_union_for(region):
 
 
 def _hand_over(actor, union, successor):
-    """Give a closing union's subordinate unions, employers and members to its successor."""
+    """Give a closing union's subordinate unions and employers to its successor, and every
+    other app's records by what it registered (unions/closing.py: members, hardship files,
+    campaigns)."""
     for child in TradeUnion.objects.filter(parent=union):
         _reparent(child, successor)
     Employer.objects.filter(covering_union=union).update(covering_union=successor)
     Employer.objects.filter(local_union=union).update(local_union=successor)
-    from gonghui.members.services import move_members  # members build on unions
-
-    move_members(actor, union, successor)
+    closing.hand_over(actor, union, successor)
 
 
 def _close(actor, union, status, successor, ended_on, note):
@@ -495,6 +496,8 @@ def _check_closing(actor, union, value, ended_on, errors, required):
                 _("%(name)s already has subordinate unions named %(names)s: rename one first.")
                 % {"name": successor.name, "names": "、".join(clashes)},
             )
+        for message in closing.conflicts(union, successor):
+            errors.add("successor", message)
     if ended_on and ended_on > timezone.localdate():
         errors.add("ended_on", _("The end date cannot be in the future."))
     elif ended_on and union.founded_on and ended_on < union.founded_on:
@@ -528,15 +531,9 @@ def dissolve_union(actor, union, successor=None, ended_on=None, note=""):
             )
             % {"name": union.name, "n": active_children},
         )
-    from gonghui.members.models import Membership  # members build on unions
-
-    members = Membership.objects.current().filter(union=union).count()
-    if successor is None and members and "successor" not in errors.by_field:
-        errors.add(
-            "successor",
-            _("%(name)s still has %(n)d members: name a successor to take them over.")
-            % {"name": union.name, "n": members},
-        )
+    if successor is None and "successor" not in errors.by_field:
+        for message in closing.held_records(union):
+            errors.add("successor", message)
     if not clean_text(note):
         errors.add("note", _("Give the reason for dissolving (e.g. the employer closed)."))
     errors.raise_if_any()
