@@ -18,9 +18,9 @@ from gonghui.core import audit, crypto
 from gonghui.core.context import current
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
-from gonghui.core.sealed import id_number_fields
+from gonghui.core.sealed import ID_NUMBER, PHONE
 from gonghui.core.validation import Errors
-from gonghui.lib.identity import check_id_number, id_birth_date, id_sex, mask_id, mask_phone
+from gonghui.lib.identity import check_id_number, id_birth_date, id_sex, mask_id
 from gonghui.lib.pinyin import name_pinyin
 from gonghui.lib.text import clean_text, compact_code
 from gonghui.members.models import JoinApplication, Membership, Person, Reveal, Transfer
@@ -125,12 +125,10 @@ def person_fields(values):
     return values | {
         "name_pinyin": full,
         "name_initials": initials,
-        **id_number_fields(number),
+        **ID_NUMBER.columns(number),
         "sex": id_sex(number),
         "birth_date": id_birth_date(number),
-        "phone_encrypted": crypto.encrypt(phone) if phone else None,
-        "phone_index": crypto.blind_index(phone) if phone else "",
-        "phone_masked": mask_phone(phone),
+        **PHONE.columns(phone),
     }
 
 
@@ -240,8 +238,7 @@ def release_phone(actor, phone, reason):
         )
         errors.raise_if_any()
     before = audit.snapshot(holder, ("phone_masked",))
-    holder.phone_encrypted, holder.phone_index, holder.phone_masked = None, "", ""
-    holder.save(update_fields=["phone_encrypted", "phone_index", "phone_masked", "updated_at"])
+    holder.save(update_fields=[*PHONE.apply(holder, ""), "updated_at"])
     audit.record(
         AuditEvent.Action.UPDATE,
         holder,
@@ -385,10 +382,8 @@ def submit_application(data, actor=None, consent=False):
     application = JoinApplication(
         number=_application_number(),
         name=values["name"],
-        **id_number_fields(number),
-        phone_encrypted=crypto.encrypt(phone),
-        phone_index=crypto.blind_index(phone),
-        phone_masked=mask_phone(phone),
+        **ID_NUMBER.columns(number),
+        **PHONE.columns(phone),
         employer_name=clean_text(data.get("employer_name"))[:200],
         union=union,
         channel=JoinApplication.Channel.STAFF if actor else JoinApplication.Channel.SELF,

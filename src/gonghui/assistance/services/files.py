@@ -23,9 +23,9 @@ from gonghui.calendar import workdays
 from gonghui.core import audit, crypto
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
-from gonghui.core.sealed import id_number_fields
+from gonghui.core.sealed import BANK_CARD, ID_NUMBER
 from gonghui.core.validation import Errors
-from gonghui.lib.identity import id_birth_date, mask_card
+from gonghui.lib.identity import id_birth_date
 from gonghui.members.models import Membership
 from gonghui.members.services import find_person, one
 
@@ -203,7 +203,7 @@ def _save_household(file, head, values):
                 file=file,
                 relation=row["relation"],
                 name=row["name"],
-                **id_number_fields(number),
+                **ID_NUMBER.columns(number),
                 birth_date=id_birth_date(number),
                 work=row["work"],
                 monthly_income=row["monthly_income"],
@@ -229,8 +229,7 @@ def _describe(file, values):
     ):
         setattr(file, field, values[field])
     if values["bank_card"]:
-        file.bank_card_encrypted = crypto.encrypt(values["bank_card"])
-        file.bank_card_masked = mask_card(values["bank_card"])
+        BANK_CARD.apply(file, values["bank_card"])
 
 
 def _check_household(actor, values, head, errors, exclude_file=None):

@@ -19,9 +19,8 @@ from gonghui.assistance.services.campaigns import _union
 from gonghui.core import audit, crypto
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
-from gonghui.core.sealed import id_number_fields
+from gonghui.core.sealed import BANK_CARD, ID_NUMBER
 from gonghui.core.validation import Errors
-from gonghui.lib.identity import mask_card
 from gonghui.members.services import find_person
 
 Kind = AssistanceRecord.Kind
@@ -226,11 +225,11 @@ def _create(actor, values):
     record = AssistanceRecord(
         **values,
         person=find_person(number),
-        **id_number_fields(number),
+        **ID_NUMBER.columns(number),
         recorded_by=actor,
     )
     if card:
-        record.card_encrypted, record.card_masked = crypto.encrypt(card), mask_card(card)
+        BANK_CARD.apply(record, card, prefix="card")
     elif file is not None and file.bank_card_encrypted:
         # Paid to the card on the household's file unless another is named.
         record.card_encrypted, record.card_masked = file.bank_card_encrypted, file.bank_card_masked
