@@ -19,6 +19,7 @@ from gonghui.core.context import current
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
 from gonghui.core.sealed import ID_NUMBER, PHONE
+from gonghui.core.services import service_action
 from gonghui.core.validation import Errors
 from gonghui.lib.identity import check_id_number, id_birth_date, id_sex, mask_id
 from gonghui.lib.pinyin import name_pinyin
@@ -137,10 +138,9 @@ def build_person(values):
     return Person(**person_fields(values))
 
 
-@transaction.atomic
+@service_action()
 def create_person(actor, data):
     """Register a person. The same ID number twice is one person: refused, with who it is."""
-    require_editor(actor)
     errors = Errors()
     values = person_values(data, errors)
     errors.raise_if_any()

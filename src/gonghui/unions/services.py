@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible, scope_path
+from gonghui.core.services import service_action
 from gonghui.core.validation import Errors, confirm_or_raise
 from gonghui.lib.identity import check_uscc
 from gonghui.lib.text import clean_text, compact_code
@@ -228,9 +229,8 @@ def _check_sibling_name(errors, parent, name, exclude_pk=None):
         errors.add("name", name_taken(parent.name if parent else None, name))
 
 
-@transaction.atomic
+@service_action()
 def create_union(actor, data, confirm=False):
-    require_editor(actor)
     errors = Errors()
     data = dict.fromkeys(("code", "name", "kind", "region", "parent"), "") | data
     values, warnings = _validate_union(actor, data, errors)
@@ -251,11 +251,9 @@ def create_union(actor, data, confirm=False):
     return union
 
 
-@transaction.atomic
+@service_action(scoped="union")
 def update_union(actor, union, data, confirm=False, note=""):
     """Edit a union's own fields; moving, merging and dissolving have their own services."""
-    require_editor(actor)
-    union = require_visible(actor, TradeUnion.objects.select_for_update().get(pk=union.pk))
     errors = Errors()
     data = dict(data)  # the caller's form or request data stays as it was
     parent = data.pop("parent", None)
@@ -604,9 +602,8 @@ def _validate_employer(actor, data, errors, instance=None):
     return values, warnings
 
 
-@transaction.atomic
+@service_action()
 def create_employer(actor, data, confirm=False):
-    require_editor(actor)
     errors = Errors()
     data = dict.fromkeys(("name", "region", "industry", "local_union"), "") | data
     values, warnings = _validate_employer(actor, data, errors)
@@ -622,10 +619,8 @@ def create_employer(actor, data, confirm=False):
     return employer
 
 
-@transaction.atomic
+@service_action(scoped="employer")
 def update_employer(actor, employer, data, confirm=False, note=""):
-    require_editor(actor)
-    employer = require_visible(actor, Employer.objects.select_for_update().get(pk=employer.pk))
     data = {k: v for k, v in data.items() if k in EMPLOYER_FIELDS}
     errors = Errors()
     values, warnings = _validate_employer(actor, data, errors, instance=employer)
