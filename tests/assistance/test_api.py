@@ -147,7 +147,7 @@ def test_a_household_from_application_to_reopening(tree, clock, winter):
     )
 
     ok(post(api, f"{url}review/", {"accepted": True, "reviewed_on": "2026-09-10"}))
-    visited = ok(post(api, f"{url}visits/", {"visited_on": "2026-09-20", "visitors": "王主席",
+    visited = ok(post(api, f"{url}visit/", {"visited_on": "2026-09-20", "visitors": "王主席",
                                             "findings": "情况属实"}))  # fmt: skip
     assert visited["status"] == "visited"
     assert [v["kind"] for v in visited["visits"]] == ["verification"]
@@ -180,7 +180,7 @@ def test_a_household_from_application_to_reopening(tree, clock, winter):
     exited = ok(post(api, f"{url}confirm-exit/", {"exited_on": "2026-11-09"}))
     assert (exited["status"], exited["follow_up_until"]) == ("follow_up", "2027-05-09")
     refused(post(api, f"{url}close/", {"closed_on": "2027-05-10"}), "status")  # no 回访 yet
-    ok(post(api, f"{url}visits/", {"visited_on": "2026-12-15", "visitors": "刘干事",
+    ok(post(api, f"{url}visit/", {"visited_on": "2026-12-15", "visitors": "刘干事",
                                    "findings": "收入稳定"}))  # fmt: skip
     closed = ok(post(api, f"{url}close/", {"closed_on": "2027-05-10"}))
     assert (closed["status"], closed["closed_on"]) == ("closed", "2027-05-10")
@@ -246,7 +246,7 @@ def test_a_visit_in_the_future_is_refused(tree, on_file, clock):
     clock("2026-11-23")
     with nothing_written(on_file):
         visit = {"visited_on": "2026-11-24", "visitors": "王主席", "findings": "好"}
-        response = post(client(tree.jiceng), f"{FILES}{on_file.pk}/visits/", visit)
+        response = post(client(tree.jiceng), f"{FILES}{on_file.pk}/visit/", visit)
         refused(response, "visited_on")
 
 
@@ -350,7 +350,7 @@ def test_another_branch_finds_nothing_and_changes_nothing(tree, on_file, winter)
         for url in (f"{FILES}{on_file.pk}/", f"{RECORDS}{record.pk}/", f"{CAMPAIGNS}{winter.pk}/"):
             assert api.get(url).status_code == 404
         refused(post(api, f"{FILES}{on_file.pk}/annual-review/"), None, 404)
-        refused(post(api, f"{FILES}{on_file.pk}/visits/", {"visited_on": "2026-11-02",
+        refused(post(api, f"{FILES}{on_file.pk}/visit/", {"visited_on": "2026-11-02",
                                                            "visitors": "乙", "findings": "乙"}),
                 None, 404)  # fmt: skip
         assert api.patch(f"{FILES}{on_file.pk}/", {"situation": "x"}, "json").status_code == 404

@@ -24,6 +24,7 @@ from gonghui.assistance.filters import (
     CampaignFilter,
     HardshipFileFilter,
 )
+from gonghui.assistance.inputs import HardshipFileInput
 from gonghui.assistance.models import (
     AssistanceRecord,
     Campaign,
@@ -32,6 +33,7 @@ from gonghui.assistance.models import (
     HouseholdMember,
 )
 from gonghui.assistance.services import campaigns, files, records
+from gonghui.assistance.workflow import HARDSHIP_FILE
 from gonghui.core import masking
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.unions.models import TradeUnion
@@ -64,11 +66,6 @@ def with_union(user, data, prefix=""):
 def label(field):
     """A choice field's label in the reader's language, beside its stored value."""
     return serializers.CharField(source=f"get_{field}_display", read_only=True)
-
-
-def dates(**fields):
-    """Optional date fields for an input's description."""
-    return {name: serializers.DateField(required=False, help_text=h) for name, h in fields.items()}
 
 
 # --- hardship files -------------------------------------------------------------------
@@ -178,46 +175,6 @@ class HardshipFileDetailSerializer(HardshipFileSerializer):
         return ClashSerializer(clashes, many=True, context={"visible": visible}).data
 
 
-class HouseholdMemberInput(serializers.Serializer):
-    relation = serializers.ChoiceField(HouseholdMember.Relation.choices)
-    name = serializers.CharField()
-    id_number = serializers.CharField()
-    work = serializers.ChoiceField(HouseholdMember.Work.choices)
-    monthly_income = serializers.CharField(required=False, help_text="yuan, e.g. 1200.50")
-    health = serializers.ChoiceField(HouseholdMember.Health.choices)
-    disability = serializers.ChoiceField(HouseholdMember.Disability.choices, required=False)
-
-
-class HardshipFileInput(serializers.Serializer):
-    """A household's description. On PATCH, what is left out is kept; a `household` given
-    replaces the members (the head's own line comes from the head_ fields)."""
-
-    head_id_number = serializers.CharField(help_text="a current member in your scope")
-    category = serializers.ChoiceField(HardshipFile.Category.choices)
-    standard_level = serializers.ChoiceField(HardshipFile.StandardLevel.choices)
-    main_cause = serializers.ChoiceField(HardshipFile.Cause.choices)
-    other_causes = serializers.ListField(child=serializers.CharField(), required=False)
-    situation = serializers.CharField(required=False)
-    housing = serializers.ChoiceField(HardshipFile.Housing.choices)
-    medical_insurance = serializers.ChoiceField(HardshipFile.MedicalInsurance.choices)
-    bank_name = serializers.CharField(required=False)
-    bank_card = serializers.CharField(required=False)
-    head_work = serializers.ChoiceField(HouseholdMember.Work.choices)
-    head_income = serializers.CharField(required=False, help_text="yuan a month")
-    head_health = serializers.ChoiceField(HouseholdMember.Health.choices)
-    head_disability = serializers.ChoiceField(HouseholdMember.Disability.choices, required=False)
-    applied_on = serializers.DateField(required=False, help_text="default today")
-    household = HouseholdMemberInput(many=True, required=False)
-    note = serializers.CharField(required=False)
-
-
-def step_input(name, **fields):
-    return inline_serializer(name, {**fields, "note": serializers.CharField(required=False)})
-
-
-NOTICE = {"workdays": serializers.IntegerField(required=False, min_value=5, help_text="default 5")}
-
-
 def step(name, service, request, doc, status=200):
     """A lifecycle step as a POST action on one file; answers with the file's detail
     (reopening: the new file's)."""
@@ -282,86 +239,26 @@ class HardshipFileViewSet(
         """The file's timeline: every step with its actor, date and note."""
         return Response(AuditEventSerializer(timeline(self.get_object()), many=True).data)
 
-    review = step(
-        "review",
-        files.review,
-        step_input(
-            "FileReviewInput",
-            accepted=serializers.BooleanField(),
-            **dates(reviewed_on="default today"),
-        ),
-        "审核: accept the application for a home visit, or turn it down (a note says why).",
-    )
-    visits = step(
-        "visits",
-        files.record_visit,
-        inline_serializer(
-            "FileVisitInput",
-            {
-                "visited_on": serializers.DateField(),
-                "visitors": serializers.CharField(),
-                "findings": serializers.CharField(),
-            },
-        ),
-        "入户核查, 走访 or 回访, as the file's status calls for.",
-    )
-    notice = step(
-        "notice",
-        files.start_notice,
-        step_input("FileNoticeInput", **dates(notice_from="default today"), **NOTICE),
-        "公示: at least 5 working days, counted with the holiday calendar.",
-    )
-    file = step(
-        "file",
-        files.file_household,
-        step_input("FilingInput", **dates(filed_on="default today")),
-        "建档: once the public notice has run its course.",
-    )
-    annual_review = step(
-        "annual-review",
-        files.annual_review,
-        step_input(
-            "FileAnnualReviewInput",
-            category=serializers.ChoiceField(HardshipFile.Category.choices, required=False),
-            **dates(reviewed_on="default today"),
-        ),
-        "年度复核: the household still qualifies; may change its category.",
-    )
-    exit = step(
-        "exit",
-        files.start_exit,
-        step_input("FileExitInput", **dates(exit_notice_from="default today"), **NOTICE),
-        "脱困公示: the household came out of hardship (the note says how).",
-    )
-    confirm_exit = step(
-        "confirm-exit",
-        files.confirm_exit,
-        step_input("FileConfirmExitInput", **dates(exited_on="default today")),
-        "脱困: after the exit notice; six months of follow-up begin.",
-    )
-    close = step(
-        "close",
-        files.close,
-        step_input("FileCloseInput", **dates(closed_on="default today")),
-        "销档: after the follow-up, with at least one follow-up visit.",
-    )
-    remove = step(
-        "remove",
-        files.remove,
-        step_input(
-            "FileRemoveInput",
-            removal_reason=serializers.ChoiceField(HardshipFile.Removal.choices),
-            **dates(closed_on="default today"),
-        ),
-        "移除: death or re-assessment (the note says why).",
-    )
-    reopen = step(
-        "reopen",
-        files.reopen,
-        HardshipFileInput(partial=True),
-        "Hardship returned: a new file for the household, taking over what is not given.",
-        status=201,
-    )
+
+def with_transitions(workflow):
+    """The workflow's transitions as POST actions of the viewset, one per name."""
+
+    def add(viewset):
+        for transition in workflow:
+            view = step(
+                transition.name,
+                transition.service,
+                transition.api_input,
+                transition.api_doc,
+                status=201 if transition.creates else 200,
+            )
+            setattr(viewset, transition.name.replace("-", "_"), view)
+        return viewset
+
+    return add
+
+
+HardshipFileViewSet = with_transitions(HARDSHIP_FILE)(HardshipFileViewSet)
 
 
 # --- assistance records ---------------------------------------------------------------

@@ -26,7 +26,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.assistance import forms as f
@@ -36,6 +35,7 @@ from gonghui.assistance.filters import AssistanceRecordFilter, CampaignFilter, H
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, HouseholdMember
 from gonghui.assistance.services import campaigns as campaign_services
 from gonghui.assistance.services import files, records
+from gonghui.assistance.workflow import HARDSHIP_FILE
 from gonghui.calendar import workdays
 from gonghui.core import crypto, masking
 from gonghui.core.scope import require_editor
@@ -126,146 +126,12 @@ def with_days(reminder):
 # --- the steps of a file ----------------------------------------------------------------
 
 
-@dataclass
-class Step:
-    form: type
-    service: object
-    title: str
-    button: str
-    done: str
-    statuses: tuple
-
-
-STEPS = {
-    "review": Step(
-        f.ReviewForm,
-        files.review,
-        gettext_lazy("Review the application"),
-        gettext_lazy("Save the review"),
-        gettext_lazy("The review is recorded."),
-        (Status.APPLIED,),
-    ),
-    "visit": Step(
-        f.VisitForm,
-        files.record_visit,
-        gettext_lazy("Record a visit"),
-        gettext_lazy("Record the visit"),
-        gettext_lazy("The visit is recorded."),
-        tuple(files.VISIT_BY_STATUS),
-    ),
-    "notice": Step(
-        f.NoticeForm,
-        files.start_notice,
-        gettext_lazy("Post the public notice"),
-        gettext_lazy("Start the notice"),
-        gettext_lazy("The public notice has started."),
-        (Status.VISITED,),
-    ),
-    "file": Step(
-        f.FileHouseholdForm,
-        files.file_household,
-        gettext_lazy("File the household"),
-        gettext_lazy("File the household"),
-        gettext_lazy("The household is on file."),
-        (Status.NOTICE,),
-    ),
-    "annual-review": Step(
-        f.AnnualReviewForm,
-        files.annual_review,
-        gettext_lazy("Annual review"),
-        gettext_lazy("Save the review"),
-        gettext_lazy("The annual review is recorded."),
-        (Status.FILED,),
-    ),
-    "exit": Step(
-        f.ExitNoticeForm,
-        files.start_exit,
-        gettext_lazy("Out of hardship: post the exit notice"),
-        gettext_lazy("Start the exit notice"),
-        gettext_lazy("The exit notice has started."),
-        (Status.FILED,),
-    ),
-    "confirm-exit": Step(
-        f.ConfirmExitForm,
-        files.confirm_exit,
-        gettext_lazy("Confirm the exit"),
-        gettext_lazy("Confirm the exit"),
-        gettext_lazy("The exit is confirmed; follow-up runs for six months."),
-        (Status.EXIT_NOTICE,),
-    ),
-    "close": Step(
-        f.CloseForm,
-        files.close,
-        gettext_lazy("Close the file"),
-        gettext_lazy("Close the file"),
-        gettext_lazy("The file is closed."),
-        (Status.FOLLOW_UP,),
-    ),
-    "remove": Step(
-        f.RemoveForm,
-        files.remove,
-        gettext_lazy("Remove the file (death, re-assessment)"),
-        gettext_lazy("Remove the file"),
-        gettext_lazy("The file is removed."),
-        HardshipFile.OPEN,
-    ),
-    "reopen": Step(
-        f.ReopenForm,
-        files.reopen,
-        gettext_lazy("Hardship has returned: open a new file"),
-        gettext_lazy("Open a new file"),
-        gettext_lazy("A new file is opened for the household."),
-        (Status.CLOSED, Status.REMOVED, Status.REJECTED),
-    ),
-}
-# The step that moves the file on, shown unfolded; the others stay folded.
-MAIN_STEP = {
-    Status.APPLIED: "review",
-    Status.REVIEWED: "visit",
-    Status.VISITED: "notice",
-    Status.NOTICE: "file",
-    Status.EXIT_NOTICE: "confirm-exit",
-    Status.FOLLOW_UP: "close",
-}
-VISIT_TITLES = {
-    Status.REVIEWED: gettext_lazy("Record the home visit (verification before filing)"),
-    Status.VISITED: gettext_lazy("Record another verification visit"),
-    Status.FOLLOW_UP: gettext_lazy("Record a follow-up visit"),
-}
-
-
-def allowed_steps(file):
-    steps = [slug for slug, step in STEPS.items() if file.status in step.statuses]
-    if "reopen" in steps and (
-        file.removal_reason == HardshipFile.Removal.DEATH or hasattr(file, "reopened_by")
-    ):
-        steps.remove("reopen")
-    main = MAIN_STEP.get(file.status)
-    if main in steps:  # the next step first
-        steps.remove(main)
-        steps.insert(0, main)
-    return steps
-
-
-def _step_form(slug, file, bound=None):
-    """The step's form, bound as posted or with today's dates, and the help it needs."""
-    on = read.today().isoformat()
-    initial = {
-        "review": {"reviewed_on": on},
-        "visit": {"visited_on": on},
-        "notice": {"notice_from": on},
-        "file": {"filed_on": on},
-        "annual-review": {"reviewed_on": on},
-        "exit": {"exit_notice_from": on},
-        "confirm-exit": {"exited_on": on},
-        "close": {"closed_on": on},
-        "remove": {"closed_on": on},
-        "reopen": {"applied_on": on},
-    }[slug]
-    form = bound or STEPS[slug].form(prefix=slug, initial=initial)
-    if slug in ("notice", "exit"):
-        preview = Notice.posted(read.today())
-        form.preview = preview
+def _step_form(step, bound=None):
+    """The step's form, bound as posted or with today's date, and the help it needs."""
+    initial = {step.dated: read.today().isoformat()} if step.dated else {}
+    form = bound or step.form(prefix=step.name, initial=initial)
+    if "workdays" in form.fields:  # a public notice: when it would end if posted today
+        form.preview = Notice.posted(read.today())
     return form
 
 
@@ -297,14 +163,14 @@ def _file_page(request, file, bound=None):
     steps = []
     if user.can_edit:
         bound = bound or {}
-        main = MAIN_STEP.get(file.status)
-        for slug in allowed_steps(file):
-            step = STEPS[slug]
-            title = VISIT_TITLES.get(file.status, step.title) if slug == "visit" else step.title
-            form = _step_form(slug, file, bound.get(slug))
-            unfolded = slug == main or slug in bound
-            steps.append({"slug": slug, "title": title, "button": step.button, "form": form,
-                          "open": unfolded, "danger": slug == "remove"})  # fmt: skip
+        main = HARDSHIP_FILE.main.get(file.status)
+        for step in HARDSHIP_FILE.available(file):
+            form = _step_form(step, bound.get(step.name))
+            unfolded = step.name == main or step.name in bound
+            steps.append(
+                {"slug": step.name, "title": step.title(file), "button": step.button,
+                 "form": form, "open": unfolded, "danger": step.name == "remove"}
+            )  # fmt: skip
     causes = dict(HardshipFile.Cause.choices)
     reopened_by = HardshipFile.objects.visible_to(user).filter(reopens=file).first()
     return render(
@@ -440,13 +306,13 @@ def file_detail(request, pk):
 def file_step(request, pk, step):
     """One step of the file's life, posted from the file page."""
     file = visible_file(request, pk)
-    spec = STEPS.get(step)
+    spec = HARDSHIP_FILE.get(step)
     if spec is None:
         raise Http404
     if request.method != "POST":
         return redirect(file)
     actor = editor(request)
-    if step not in allowed_steps(file):
+    if not spec.takes_from(file):
         messages.error(
             request,
             _("Not possible while the file is %(status)s.") % {"status": file.get_status_display()},
@@ -457,7 +323,7 @@ def file_step(request, pk, step):
         result = form.run(lambda data, _c: spec.service(actor, file, data))
         if result:
             messages.success(request, spec.done)
-            return redirect(result if step == "reopen" else file)
+            return redirect(result if spec.creates else file)
     return _file_page(request, visible_file(request, pk), bound={step: form})
 
 
