@@ -15,6 +15,7 @@ from gonghui.core import crypto
 from gonghui.core.models import AuditEvent
 from gonghui.demo import builder
 from gonghui.demo.management.commands import demo as demo_command
+from gonghui.jobs.models import Job
 from gonghui.lib.identity import check_id_number, mask_id
 from gonghui.members.models import JoinApplication, Membership, Person, Transfer
 from gonghui.unions.models import Employer, TradeUnion
@@ -115,7 +116,22 @@ def assert_members():
         number = crypto.decrypt(person.id_number_encrypted)
         assert check_id_number(number) == number
         assert person.id_number_masked == mask_id(number)
-    assert sorted(created_ids(Person)) == sorted(Person.objects.values_list("id", flat=True))
+    # The roster came in through the member importer: each person points to its job, whose
+    # one import event is on record; a person made otherwise (an approved application) has
+    # its own create event.
+    jobs = set(Person.objects.exclude(import_job=None).values_list("import_job", flat=True))
+    assert len(jobs) == 1
+    imports = AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, object_id__in=jobs)
+    assert imports.filter(content_type=ContentType.objects.get_for_model(Job)).count() == 1
+    others = Person.objects.filter(import_job=None).values_list("id", flat=True)
+    assert sorted(created_ids(Person)) == sorted(others)
+    # Memberships kept, left or ended went through the service, each with its event.
+    changed = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Membership), action="update"
+    ).values_list("object_id", flat=True)
+    assert set(Membership.objects.exclude(status="active").values_list("id", flat=True)) <= set(
+        changed
+    )
 
 
 def test_demo_builds_the_province_once_and_serves_it(monkeypatch):
