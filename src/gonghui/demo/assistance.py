@@ -207,10 +207,13 @@ class Story:
         self.actor = b.actor_for(membership.union)
         self.file, self.rows, self.history = None, [], []  # history: (day, status)
 
-    def take(self, service, on, **data):
-        """One step on the day `on`; the household's children grown up to it first."""
+    def take(self, service, on, *rows, **data):
+        """One step on the day `on` (a sheet of `rows` for bulk.record_visits); the
+        household's children grown up to it first."""
         self.grow_up(on)
-        done = service(self.actor, self.file, data)
+        done = service(self.actor, self.file, list(rows) if rows else data)
+        if isinstance(done, list):  # visits
+            done = done[-1]
         self.file = done if isinstance(done, HardshipFile) else done.file  # a visit
         if self.history[-1][1] != self.file.status:
             self.history.append((on, self.file.status))
@@ -242,9 +245,26 @@ class Story:
             self.file = files.reopen(self.actor, self.reopens.file, {"applied_on": on})
         self.history.append((on, S.APPLIED))
 
+    def visitors(self):
+        return f"{self.m.union.chair}、{self.b.fake.name()}"
+
     def visit(self, on, findings):
-        who = f"{self.m.union.chair}、{self.b.fake.name()}"
-        self.take(files.record_visit, on, visited_on=on, visitors=who, findings=findings)
+        self.take(
+            files.record_visit, on, visited_on=on, visitors=self.visitors(), findings=findings
+        )
+
+    def visit_round(self, days, texts):
+        """Visits on `days` entered from one visit sheet (bulk.record_visits)."""
+        if days:
+            rows = [
+                {
+                    "visited_on": day,
+                    "visitors": self.visitors(),
+                    "findings": self.b.rng.choice(texts),
+                }
+                for day in days
+            ]
+            self.take(bulk.record_visits, days[0], *rows)
 
     def intake(self, applied, upto, gaps):
         """Application, review, verification visit, notice and filing, up to `upto`;
@@ -290,14 +310,22 @@ class Story:
             steps.append((max(day, b.wd(f.filed_on, 5)), "visit"))
         stop = until - dt.timedelta(days=rng.randint(380, 440)) if late_review else until
         day = f.filed_on
-        while (day := b.workday_before(add_months(day, 12) - dt.timedelta(rng.randint(0, 25)))) <= stop:  # fmt: skip # noqa: E501
+        while True:
+            day = b.workday_before(add_months(day, 12) - dt.timedelta(rng.randint(0, 25)))
+            if day > stop:
+                break
             steps.append((day, "review"))
-        for day, what in sorted(steps):
+        sheet = []  # the visits since the last review, entered before the next
+        for day, what in [*sorted(steps), (None, "end")]:
             if what == "visit":
-                self.visit(day, rng.choice(REGULAR))
-            else:
-                other = Category.RELATIVE if f.category == Category.DEEP else Category.DEEP
-                regrade = f.category != Category.ACCIDENT and rng.random() < 0.08
+                sheet.append(day)
+                continue
+            self.visit_round(sheet, REGULAR)
+            sheet = []
+            if what == "review":
+                category = self.file.category
+                other = Category.RELATIVE if category == Category.DEEP else Category.DEEP
+                regrade = category != Category.ACCIDENT and rng.random() < 0.08
                 note = "年度复核，仍符合建档条件。"
                 self.take(
                     files.annual_review,
@@ -315,19 +343,16 @@ class Story:
         if exited is None:
             return
         self.take(files.confirm_exit, exited, exited_on=exited, note="脱困公示期满无异议。")
-        last, day, seen = min(self.file.follow_up_until - DAY, b.today), exited, False
+        last, day, sheet = min(self.file.follow_up_until - DAY, b.today), exited, []
         for _i in range(rng.randint(1, 2)):
             day = b.workday_before(day + dt.timedelta(days=rng.randint(25, 80)))
             if day > last:
                 break
-            self.visit(day, rng.choice(FOLLOW_UP))
-            seen = True
+            sheet.append(day)
+        if closed is not None and not sheet:
+            sheet.append(b.workday_before(self.file.follow_up_until - dt.timedelta(10)))
+        self.visit_round(sheet, FOLLOW_UP)
         if closed is not None:
-            if not seen:
-                self.visit(
-                    b.workday_before(self.file.follow_up_until - dt.timedelta(10)),
-                    rng.choice(FOLLOW_UP),
-                )
             note = "跟踪回访期满，家庭收入稳定，予以销档。"
             self.take(files.close, closed, closed_on=closed, note=note)
 

@@ -1,6 +1,7 @@
-"""Long lists of assistance records (a season's distribution lists, records taken over
-from another system): every row checked as records.record_list checks it, then written
-with one insert and one batch of audit events instead of a save and an event per row.
+"""Long lists: a season's distribution lists of assistance records, a round's sheet of home
+visits. Every row is checked as records.record_list and files.record_visit check it, then
+written with one insert and one batch of audit events instead of a save and an event per
+row (what the rows make, and their events, are the same).
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -9,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gonghui.assistance import values as read
-from gonghui.assistance.models import AssistanceRecord
+from gonghui.assistance.models import AssistanceRecord, HardshipFile, HomeVisit
+from gonghui.assistance.services import files
 from gonghui.assistance.services.records import RECORD_AUDIT_FIELDS, Batch, _check
 from gonghui.core import audit, crypto
 from gonghui.core.context import current
@@ -73,3 +75,55 @@ def record_many(actor, rows, common=None):
         for record in made
     )
     return made
+
+
+@transaction.atomic
+def record_visits(actor, file, rows):
+    """Several visits to one household at once (a round's visit sheet, 走访台账): each row
+    checked as files.record_visit checks it, errors named `rows.N.field`; the visits are
+    written in one insert, each with the event record_visit writes. Returns the visits."""
+    file = files._lock(actor, file, *files.VISIT_BY_STATUS)
+    errors, checked = Errors(), []
+    for n, row in enumerate(rows, start=1):
+        row_errors = read.Prefixed(errors, f"rows.{n}.")
+        on = read.date(row, "visited_on", row_errors)
+        if on and on < file.applied_on:
+            row_errors.add("visited_on", _("The visit cannot come before the application."))
+        visitors = read.text(row, "visitors", row_errors, required=True)
+        findings = read.text(row, "findings", row_errors, required=True, max_length=4000)
+        checked.append((on, visitors, findings))
+    if not rows:
+        errors.add("rows", _("The list is empty."))
+    errors.raise_if_any()
+    kind, status = files.VISIT_BY_STATUS[file.status]
+    visits = HomeVisit.objects.bulk_create(
+        HomeVisit(file=file, kind=kind, visited_on=on, visitors=visitors, findings=findings,
+                  recorded_by=actor)
+        for on, visitors, findings in sorted(checked, key=lambda row: row[0])
+    )  # fmt: skip
+    ctx, kind_type = current(), ContentType.objects.get_for_model(HardshipFile, False)
+    events, before = [], file.status
+    for visit in visits:
+        changes = {"status": [before, status]} if before != status else {}
+        before = status
+        if file.last_visit_on is None or visit.visited_on > file.last_visit_on:
+            file.last_visit_on = visit.visited_on
+            changes["last_visit_on"] = ["", audit.display(visit.visited_on)]
+        note = _("%(kind)s on %(date)s by %(visitors)s: %(findings)s") % {
+            "kind": visit.get_kind_display(),
+            "date": visit.visited_on.isoformat(),
+            "visitors": visit.visitors,
+            "findings": visit.findings,
+        }
+        events.append(
+            AuditEvent(
+                actor=actor if actor.pk else None, actor_name=actor.get_username(),
+                action=AuditEvent.Action.UPDATE, content_type=kind_type, object_id=file.pk,
+                object_repr=str(file)[:200], changes=changes, note=note,
+                request_id=ctx.request_id, ip=ctx.ip, via=ctx.via,
+            )
+        )  # fmt: skip
+    file.status = status
+    file.save(update_fields=["status", "last_visit_on"])
+    audit.write(events)
+    return visits
