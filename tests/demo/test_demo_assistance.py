@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -22,7 +23,7 @@ from gonghui.assistance.models import (
     HomeVisit,
     HouseholdMember,
 )
-from gonghui.assistance.services import campaigns, files, records
+from gonghui.assistance.services import bulk, campaigns, files, records
 from gonghui.assistance.services.files import add_months
 from gonghui.calendar import workdays
 from gonghui.core import audit, crypto
@@ -476,3 +477,43 @@ def test_every_file_history_is_a_path_the_services_take():
     made = build_assistance(files=80)
     assert made["files"] == HardshipFile.objects.count() >= 80
     assert_histories_are_service_paths()
+    assert_bulk_services_refuse_what_the_single_ones_refuse()
+
+
+def assert_bulk_services_refuse_what_the_single_ones_refuse():
+    """The demo's bulk paths check each row as the one-at-a-time services do: a bad row
+    is named and nothing of the list is written."""
+
+    def written():
+        return (
+            HomeVisit.objects.count(),
+            AssistanceRecord.objects.count(),
+            AuditEvent.objects.count(),
+        )
+
+    today = timezone.localdate()
+    xian = User.objects.get(username="xian")
+    f = HardshipFile.objects.filter(status=S.FILED, union__path__startswith=xian.union.path)
+    f = f.first() or HardshipFile.objects.filter(status=S.FILED).first()
+    actor = xian if f.union.path.startswith(xian.union.path) else User.objects.get(username="sheng")
+    before = written()
+    good = {"visited_on": today, "visitors": "王主席", "findings": "情况稳定"}
+    future = {**good, "visited_on": today + dt.timedelta(days=3)}
+    with pytest.raises(ValidationError) as refused:
+        bulk.record_visits(actor, f, [good, future])
+    assert "rows.2.visited_on" in refused.value.message_dict
+    closed = HardshipFile.objects.filter(status=S.CLOSED).first()
+    with pytest.raises(ValidationError):
+        bulk.record_visits(User.objects.get(username="sheng"), closed, [good])  # no visits now
+    sheng = User.objects.get(username="sheng")
+    campaign = Campaign.objects.get(season="winter", parent=None)  # the province's own
+    head = crypto.decrypt(f.head.id_number_encrypted)
+    row = {"name": f.head.name, "id_number": head, "amount": "100", "kind": "seasonal"}
+    too_much = {**row, "amount": str(campaigns.remaining(campaign) + 1)}
+    common = {"campaign": campaign, "union": campaign.union, "given_on": campaign.starts_on}
+    with pytest.raises(ValidationError) as refused:
+        bulk.record_many(sheng, [row, too_much], common)
+    assert "rows.2.amount" in refused.value.message_dict
+    assert written() == before
+    made = bulk.record_visits(actor, f, [good])
+    assert HardshipFile.objects.get(pk=f.pk).last_visit_on == today == made[0].visited_on

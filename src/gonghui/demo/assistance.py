@@ -4,9 +4,11 @@ tree, and the assistance paid from them and outside them.
 
 Everything is made through the services the web, the API and the CLI call: files.apply,
 review, record_visit, start_notice, file_household, annual_review, update, start_exit,
-confirm_exit, close, remove and reopen; campaigns.create and allocate; records.record
-(bulk.record_many for the seasons' long distribution lists: the same checks row by row)
-and cancel; a head's death through members.services.change_membership_status. So the
+confirm_exit, close, remove and reopen; campaigns.create and allocate; records.record and
+cancel; a head's death through members.services.change_membership_status. Where the
+numbers make one call a row too slow, through the bulk services that check each row as
+the single one does: bulk.record_visits for the visits between two annual reviews (one
+visit sheet), bulk.record_many for a union's distribution list of one day. So the
 demo holds nothing the services would refuse, and each step has the event its service
 writes. A step's actor is the demo login who works for the union, else the nearest one
 above it (jiceng, xian, shi, sheng): the services refuse an actor outside the scope, and
@@ -212,8 +214,7 @@ class Story:
         household's children grown up to it first."""
         self.grow_up(on)
         done = service(self.actor, self.file, list(rows) if rows else data)
-        if isinstance(done, list):  # visits
-            done = done[-1]
+        done = done[-1] if isinstance(done, list) else done  # a sheet of visits
         self.file = done if isinstance(done, HardshipFile) else done.file  # a visit
         if self.history[-1][1] != self.file.status:
             self.history.append((on, self.file.status))
@@ -224,9 +225,9 @@ class Story:
         grown = False
         for d in self.rows:
             years = age(d.birth, on)
-            if (d.work, years >= 6) == (Work.PRESCHOOL, True):
+            if d.work == Work.PRESCHOOL and years >= 6:
                 d.work, grown = Work.STUDENT, True
-            elif (d.work, years >= 23) == (Work.STUDENT, True):
+            elif d.work == Work.STUDENT and years >= 23:
                 d.work, grown = Work.UNEMPLOYED, True
         if grown and self.file.status in HardshipFile.OPEN:
             data = files.description(self.file)
@@ -1066,16 +1067,17 @@ class Builder:
         return len(self.campaigns)
 
     def make_records(self):
-        """The payments in the order given, each union's day at a time as one list
-        (bulk.record_many: records.record's checks, row by row); a few cancelled days later,
-        a payment to a wrong card made again."""
+        """The payments as each union's distribution list of a campaign (or of its help
+        outside the campaigns), in the order given (bulk.record_many: records.record's
+        checks, row by row); a few cancelled days later, a payment to a wrong card made
+        again."""
         r = self.rng
         self.payments.sort(key=lambda p: (p["given_on"], p["union"].pk, p["name"]))
         lists = defaultdict(list)
         for p in self.payments:
             season = p.pop("season")
             p["campaign"] = self.campaigns[season, p["union"].pk] if season else None
-            lists[p["given_on"], p["union"].pk].append(p)
+            lists[p["union"].pk, season].append(p)
         made = []
         for rows in lists.values():
             made += bulk.record_many(self.actor_for(rows[0]["union"]), rows)
