@@ -298,7 +298,12 @@ REVEALERS = {"sheng", "xian"}
 
 
 def create_users(plan):
-    """The demo logins, nested 省 → 市 → 县 → 基层, plus a platform administrator."""
+    """The demo logins, nested 省 → 市 → 县 → 基层, plus a platform administrator.
+
+    The one record the demo saves itself (its event through audit.record): the README
+    promises logins with the shared password `gonghui-demo` that work as printed, and
+    accounts.services.create_user rightly refuses so weak a password and has a new user
+    change it at the first login."""
     county = plan.federations[DEMO_COUNTY]
     grassroots = next(
         u for u in plan.unions if u.kind == K.GRASSROOTS and u.parent.parent is county

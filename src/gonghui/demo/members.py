@@ -11,8 +11,6 @@ services.change_membership_status on their day, applications through the join pa
 service and transfers through the transfer services.
 """
 
-import csv
-import io
 import random
 from datetime import date, timedelta
 
@@ -25,10 +23,9 @@ from gonghui.accounts.models import User
 from gonghui.core import crypto
 from gonghui.core.context import request_context
 from gonghui.core.scope import SYSTEM
-from gonghui.jobs import runner
-from gonghui.jobs.models import Job
+from gonghui.demo.builder import import_rows
 from gonghui.members import services
-from gonghui.members.importers import HEADERS
+from gonghui.members.importers import COLUMNS
 from gonghui.members.models import Membership
 from gonghui.regions.models import Region
 from gonghui.unions.models import TradeUnion
@@ -98,11 +95,7 @@ def _build(seed, total):
     )
     pools = list(TradeUnion.objects.filter(kind="gig_pool").select_related("region"))
     today = timezone.localdate()
-    roster, plans = io.StringIO(), {}
-    out = csv.writer(roster)
-    fields = ["name", "id_number", "phone", "household_region", "residence_region",
-              "education", "employment_form", "platform", "union", "joined_on"]  # fmt: skip
-    out.writerow([HEADERS[field] for field in fields])  # the roster's own headers
+    roster, plans = [], {}
     statuses = [s for s, _w in STATUSES]
     weights = [w for _s, w in STATUSES]
     for _ in range(total):
@@ -121,18 +114,16 @@ def _build(seed, total):
         joined = first + timedelta(days=rng.randrange(0, 9400) * span // 9400)
         platform = rng.choice(PLATFORMS) if gig else ""
         place = county if county in regions else ""
-        form = "gig" if gig else "standard"
-        row = [name, number, people.phone(), place, place, education, form, platform]
-        out.writerow([*row, union.code, joined.isoformat()])
+        roster.append({
+            "name": name, "id_number": number, "phone": people.phone(),
+            "household_region": place, "residence_region": place, "education": education,
+            "employment_form": "gig" if gig else "standard", "platform": platform,
+            "union": union.code, "joined_on": joined.isoformat(),
+        })  # fmt: skip
         if status != "active":
             ended = min(joined + timedelta(days=rng.randrange(30, 800)), today)
             plans[crypto.blind_index(number)] = (status, ended if status != "retained" else None)
-    upload = io.BytesIO(roster.getvalue().encode("utf-8-sig"))
-    options = {"union": "", "skip_invalid": False}
-    job = runner.start(SYSTEM, "import", "members", options, upload, "demo.csv", run_now=True)
-    job = runner.run(job)
-    if job.status != Job.Status.SUCCEEDED:
-        raise RuntimeError(job.message)
+    import_rows("members", COLUMNS, roster)
     with transaction.atomic():
         # Memberships kept on retirement, left, or ended by death, each on its day.
         changing = Membership.objects.filter(person__id_number_index__in=list(plans))
