@@ -736,178 +736,96 @@ class Builder:
         self.spring(helped, *periods[Season.SPRING])
         self.relief(stories)
 
+    def seasonal(self, season, first, last, shape=1.0):
+        """A seasonal gift from `season`'s campaign on a day of its period."""
+
+        def give(union, amount, to, **extra):
+            day = self.gift_day(first, last, shape)
+            self.pay(season, union, Kind.SEASONAL, amount, day, to, **extra)
+
+        return give
+
     def winter(self, helped, first, last):
         """冬送温暖: households on file and in follow-up from their union's share; model
         workers from the province and the cities; gig and outdoor workers by counties."""
-        r, W = self.rng, Season.WINTER
+        r, give = self.rng, self.seasonal(Season.WINTER, first, last, 1.6)
         for s in helped:
             day = max(self.gift_day(first, last, 1.6), self.wd(s.file.filed_on, 1))
-            if day > last:
-                continue
-            amount = {Category.DEEP: 1500, Category.RELATIVE: 1000}.get(s.file.category, 1200)
-            if s.file.status == S.FOLLOW_UP:
-                amount = 500
-            goods = r.choice(("", "", "大米、食用油", "棉被、大米"))
-            self.pay(
-                W,
-                s.m.union,
-                Kind.SEASONAL,
-                amount,
-                day,
-                self.of_household(s, s.rows[0]),
-                goods=goods,
-            )
+            if day <= last:
+                amount = {Category.DEEP: 1500, Category.RELATIVE: 1000}.get(s.file.category, 1200)
+                amount = 500 if s.file.status == S.FOLLOW_UP else amount
+                goods = r.choice(("", "", "大米、食用油", "棉被、大米"))
+                head = self.of_household(s, s.rows[0])
+                self.pay(Season.WINTER, s.m.union, Kind.SEASONAL, amount, day, head, goods=goods)
         everyone = [m for ms in self.workers.values() for m in ms]
         for m in r.sample(everyone, min(len(everyone), max(2, len(helped) // 20))):
             title, amount = r.choice([("全国劳动模范", 2000), ("四川省劳动模范", 1500)])
-            self.pay(
-                W,
-                self.province,
-                Kind.SEASONAL,
-                amount,
-                self.gift_day(first, last, 1.6),
-                self.member(m),
-                fund=Fund.UNION,
-                note=title,
-                **self.card(),
-            )
+            give(self.province, amount, self.member(m), fund=Fund.UNION, note=title, **self.card())
         for city in self.cities:
             ms = self.by_city[city.pk]
             for m in r.sample(ms, min(len(ms), self.some(len(ms) / 1500))):
-                self.pay(
-                    W,
-                    city,
-                    Kind.SEASONAL,
-                    1000,
-                    self.gift_day(first, last, 1.6),
-                    self.member(m),
-                    note=f"{city.region.name}劳动模范",
-                    **self.card(),
-                )
+                give(city, 1000, self.member(m), note=f"{city.region.name}劳动模范", **self.card())
         for county in self.counties:
             gig = self.gig[county.pk]
             for m in r.sample(gig, len(gig) * 2 // 5):
                 cash = r.random() < 0.5
-                self.pay(
-                    W,
-                    county,
-                    Kind.SEASONAL,
-                    200 if cash else 0,
-                    self.gift_day(first, last, 1.6),
-                    self.member(m),
-                    goods="保温杯、手套" if cash else "羽绒服、暖宝宝",
-                    note="新就业形态劳动者",
-                )
+                goods = "保温杯、手套" if cash else "羽绒服、暖宝宝"
+                give(county, 200 * cash, self.member(m), goods=goods, note="新就业形态劳动者")
             for _i in range(self.some(len(self.workers[county.pk]) / 400)):
                 who = self.stranger(county, dt.date(1962, 1, 1), dt.date(1995, 1, 1))
-                self.pay(
-                    W,
-                    county,
-                    Kind.SEASONAL,
-                    300,
-                    self.gift_day(first, last, 1.6),
-                    who,
-                    goods="棉大衣",
-                    note=r.choice(OUTDOOR),
-                )
+                give(county, 300, who, goods="棉大衣", note=r.choice(OUTDOOR))
 
     def summer(self, first, last):
         """夏送清凉: gig and outdoor workers by counties, workers in the heat by cities."""
-        r, U = self.rng, Season.SUMMER
+        r, give = self.rng, self.seasonal(Season.SUMMER, first, last)
         for county in self.counties:
             gig = self.gig[county.pk]
             for m in r.sample(gig, len(gig) * 3 // 5):
-                self.pay(
-                    U,
-                    county,
-                    Kind.SEASONAL,
-                    100 if r.random() < 0.4 else 0,
-                    self.gift_day(first, last),
-                    self.member(m),
-                    goods="防暑降温用品（藿香正气液、绿豆、毛巾）",
-                    note="新就业形态劳动者",
-                )
+                goods = "防暑降温用品（藿香正气液、绿豆、毛巾）"
+                amount = 100 * (r.random() < 0.4)
+                give(county, amount, self.member(m), goods=goods, note="新就业形态劳动者")
             for _i in range(self.some(len(self.workers[county.pk]) / 250)):
                 who = self.stranger(county, dt.date(1962, 1, 1), dt.date(2000, 1, 1))
-                self.pay(
-                    U,
-                    county,
-                    Kind.SEASONAL,
-                    150,
-                    self.gift_day(first, last),
-                    who,
-                    goods="防暑降温用品",
-                    note=r.choice(OUTDOOR),
-                )
+                give(county, 150, who, goods="防暑降温用品", note=r.choice(OUTDOOR))
         for city in self.cities:
             ms = self.by_city[city.pk]
             for m in r.sample(ms, min(len(ms), self.some(len(ms) / 2000))):
-                self.pay(
-                    U,
-                    city,
-                    Kind.SEASONAL,
-                    300,
-                    self.gift_day(first, last),
-                    self.member(m),
-                    note="高温作业岗位职工",
-                )
+                give(city, 300, self.member(m), note="高温作业岗位职工")
 
     def autumn(self, stories, first, last):
         """金秋助学: this year's freshmen of households on file, and of members' households
         under the income limit; one grant each, paid by the counties."""
         r, A = self.rng, Season.AUTUMN
         oldest, youngest = dt.date(self.year - 19, 9, 2), dt.date(self.year - 17, 9, 1)
+        kin = (Relation.CHILD, Relation.GRANDCHILD, Relation.SIBLING)
         for s in stories:
-            if s.file.status not in HardshipFile.ON_FILE:
-                continue
-            for d in s.rows:
-                if (
-                    d.relation in (Relation.CHILD, Relation.GRANDCHILD, Relation.SIBLING)
-                    and oldest <= d.birth < youngest
-                    and r.random() < 0.75
-                ):
+            county = self.county_of[s.m.union_id]
+            for d in s.rows if s.file.status in HardshipFile.ON_FILE else ():
+                if d.relation in kin and oldest <= d.birth < youngest and r.random() < 0.75:
                     day = max(self.gift_day(first, last), self.wd(s.file.filed_on, 1))
                     if day <= last:
                         school, amount = r.choice(UNIVERSITIES)
-                        self.pay(
-                            A,
-                            self.county_of[s.m.union_id],
-                            Kind.STUDY,
-                            amount,
-                            day,
-                            self.of_household(s, d),
-                            school=school,
-                            fund=r.choice((Fund.HIGHER, Fund.DONATION)),
-                        )
+                        fund = r.choice((Fund.HIGHER, Fund.DONATION))
+                        to = self.of_household(s, d)
+                        self.pay(A, county, Kind.STUDY, amount, day, to, fund, school=school)
         for county in self.counties:
             ms = self.workers[county.pk]
             for m in r.sample(ms, min(len(ms), self.some(len(ms) / 700))):
                 male = r.random() < 0.5
                 birth = oldest + dt.timedelta(days=r.randrange((youngest - oldest).days))
                 given = self.fake.first_name_male() if male else self.fake.first_name_female()
-                child = {
-                    "name": surname(m.person.name) + given,
-                    "id_number": self.id_number(county.region_id[:6], birth, male),
-                }
+                number = self.id_number(county.region_id[:6], birth, male)
+                child = {"name": surname(m.person.name) + given, "id_number": number}
                 school, amount = r.choice(UNIVERSITIES)
-                note = f"{m.person.name}之{'子' if male else '女'}，{m.union.name}会员"
-                self.pay(
-                    A,
-                    county,
-                    Kind.STUDY,
-                    amount,
-                    self.gift_day(first, last),
-                    child,
-                    school=school,
-                    declared_income=yuan(r.randint(60, 145) * 10),
-                    note=note,
-                    **self.card(0.8),
-                )
+                extra = {"school": school, "declared_income": yuan(r.randint(60, 145) * 10)}
+                extra["note"] = f"{m.person.name}之{'子' if male else '女'}，{m.union.name}会员"
+                day = self.gift_day(first, last)
+                self.pay(A, county, Kind.STUDY, amount, day, child, **extra, **self.card(0.8))
 
     def spring(self, helped, first, last):
         """春送岗位: jobs and training for the jobless of households on file, training for
         gig workers, from the counties."""
-        r, P = self.rng, Season.SPRING
+        r, P, E = self.rng, Season.SPRING, Kind.EMPLOYMENT
         for s in helped:
             county = self.county_of[s.m.union_id]
             firms = self.firms.get(county.region_id[:6]) or [county.name]
@@ -915,34 +833,18 @@ class Builder:
                 if d.work not in (Work.UNEMPLOYED, Work.FLEXIBLE) or r.random() > 0.6:
                     continue
                 day = self.gift_day(first, last)
-                if s.status_on(day) not in (*HardshipFile.ON_FILE, S.FOLLOW_UP):
-                    continue
-                to = self.of_household(s, d)
-                if r.random() < 0.6:
-                    self.pay(
-                        P,
-                        county,
-                        Kind.EMPLOYMENT,
-                        0,
-                        day,
-                        to,
-                        goods="就业岗位推荐",
-                        note=f"推荐至{r.choice(firms)}",
-                    )
-                else:
-                    self.pay(P, county, Kind.EMPLOYMENT, 800, day, to, note="职业技能培训补贴")
+                if s.status_on(day) in (*HardshipFile.ON_FILE, S.FOLLOW_UP):
+                    to = self.of_household(s, d)
+                    if r.random() < 0.6:
+                        note = f"推荐至{r.choice(firms)}"
+                        self.pay(P, county, E, 0, day, to, goods="就业岗位推荐", note=note)
+                    else:
+                        self.pay(P, county, E, 800, day, to, note="职业技能培训补贴")
         for county in self.counties:
             gig = self.gig[county.pk]
             for m in r.sample(gig, len(gig) // 10):
-                self.pay(
-                    P,
-                    county,
-                    Kind.EMPLOYMENT,
-                    500,
-                    self.gift_day(first, last),
-                    self.member(m),
-                    note="网约配送员职业技能培训补贴",
-                )
+                day, note = self.gift_day(first, last), "网约配送员职业技能培训补贴"
+                self.pay(P, county, E, 500, day, self.member(m), note=note)
 
     def relief(self, stories):
         """Outside the campaigns: relief over the last three years while a household was
@@ -956,55 +858,27 @@ class Builder:
             Cause.OTHER: (Kind.LIVING, 5, 20),
         }  # fmt: skip
         funds = [(Fund.UNION, 60), (Fund.GOVERNMENT, 25), (Fund.DONATION, 15)]
-        for s in stories:
+        for s in [s for s in stories if s.file.filed_on]:
             f = s.file
-            if f.filed_on is None:
-                continue
             head, county = self.of_household(s, s.rows[0]), self.county_of[s.m.union_id]
-            first, last = (
-                max(f.filed_on + DAY, since),
-                (f.exited_on - DAY if f.exited_on else today),
-            )
+            first = max(f.filed_on + DAY, since)
+            last = f.exited_on - DAY if f.exited_on else today
             for _i in range(int((last - first).days / YEAR * 0.8 + r.random())):
                 day = self.gift_day(first, last)
                 if s.status_on(day) not in HardshipFile.ON_FILE:
                     continue
                 union = s.m.union if r.random() < 0.5 else county
                 if r.random() < 0.06:
-                    self.pay(
-                        None,
-                        union,
-                        Kind.LEGAL,
-                        0,
-                        day,
-                        head,
-                        fund=Fund.UNION,
-                        goods="法律援助：代理劳动争议仲裁",
-                    )
+                    goods = "法律援助：代理劳动争议仲裁"
+                    self.pay(None, union, Kind.LEGAL, 0, day, head, Fund.UNION, goods=goods)
                     continue
                 kind, low, high = kinds[f.main_cause]
-                self.pay(
-                    None,
-                    union,
-                    kind,
-                    r.randint(low, high) * 100,
-                    day,
-                    head,
-                    fund=weighted(r, funds),
-                )
-            if f.follow_up_until and r.random() < 0.2:
-                last = min(f.follow_up_until, today)
-                if last > f.exited_on:
-                    self.pay(
-                        None,
-                        county,
-                        Kind.EMPLOYMENT,
-                        0,
-                        self.gift_day(f.exited_on + DAY, last),
-                        head,
-                        goods="就业岗位推荐",
-                        fund=Fund.UNION,
-                    )
+                amount = r.randint(low, high) * 100
+                self.pay(None, union, kind, amount, day, head, weighted(r, funds))
+            last = min(f.follow_up_until or today, today)
+            if f.follow_up_until and r.random() < 0.2 and last > f.exited_on:
+                day, goods = self.gift_day(f.exited_on + DAY, last), "就业岗位推荐"
+                self.pay(None, county, Kind.EMPLOYMENT, 0, day, head, Fund.UNION, goods=goods)
 
     # --- campaigns and records -------------------------------------------------------
 
