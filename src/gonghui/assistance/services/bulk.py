@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from gonghui.assistance import values as read
 from gonghui.assistance.models import AssistanceRecord, HardshipFile, HomeVisit
-from gonghui.assistance.services import files
+from gonghui.assistance.services.files import VISIT_BY_STATUS
 from gonghui.assistance.services.records import RECORD_AUDIT_FIELDS, Batch, _check
 from gonghui.core import audit, crypto
 from gonghui.core.context import current
 from gonghui.core.models import AuditEvent
-from gonghui.core.scope import require_editor
+from gonghui.core.scope import require_editor, require_visible
 from gonghui.core.sealed import id_number_fields
 from gonghui.core.validation import Errors
 from gonghui.lib.identity import mask_card
@@ -82,7 +82,16 @@ def record_visits(actor, file, rows):
     """Several visits to one household at once (a round's visit sheet, 走访台账): each row
     checked as files.record_visit checks it, errors named `rows.N.field`; the visits are
     written in one insert, each with the event record_visit writes. Returns the visits."""
-    file = files._lock(actor, file, *files.VISIT_BY_STATUS)
+    require_editor(actor)
+    require_visible(actor, file)
+    file = HardshipFile.objects.select_for_update().get(pk=file.pk)
+    if file.status not in VISIT_BY_STATUS:
+        raise ValidationError(
+            {
+                "status": _("Not possible while the file is %(status)s.")
+                % {"status": file.get_status_display()}
+            }
+        )
     errors, checked = Errors(), []
     for n, row in enumerate(rows, start=1):
         row_errors = read.Prefixed(errors, f"rows.{n}.")
@@ -95,7 +104,7 @@ def record_visits(actor, file, rows):
     if not rows:
         errors.add("rows", _("The list is empty."))
     errors.raise_if_any()
-    kind, status = files.VISIT_BY_STATUS[file.status]
+    kind, status = VISIT_BY_STATUS[file.status]
     visits = HomeVisit.objects.bulk_create(
         HomeVisit(file=file, kind=kind, visited_on=on, visitors=visitors, findings=findings,
                   recorded_by=actor)
