@@ -15,6 +15,7 @@ from gonghui.core import crypto
 from gonghui.core.models import AuditEvent
 from gonghui.demo import builder
 from gonghui.demo.management.commands import demo as demo_command
+from gonghui.jobs.models import Job
 from gonghui.lib.identity import check_id_number, mask_id
 from gonghui.members.models import JoinApplication, Membership, Person, Transfer
 from gonghui.unions.models import Employer, TradeUnion
@@ -35,6 +36,16 @@ def created_ids(model):
         content_type=ContentType.objects.get_for_model(model), action=AuditEvent.Action.CREATE
     )
     return list(events.values_list("object_id", flat=True))
+
+
+def assert_imported(model):
+    """Every record came in through one import job of the registry, whose import event is
+    on record (the importer writes one event per job; each record points to its job)."""
+    jobs = set(model.objects.values_list("import_job", flat=True))
+    assert len(jobs) == 1 and None not in jobs
+    job_type = ContentType.objects.get_for_model(Job)
+    imports = AuditEvent.objects.filter(action="import", content_type=job_type, object_id__in=jobs)
+    assert imports.count() == 1
 
 
 def assert_logins_nested():
@@ -61,7 +72,7 @@ def assert_tree_consistent():
         assert path == f"{paths[parent_id] if parent_id else '/'}{pk}/"
         assert CODE_PATTERN.match(code)
         assert not union_uscc or (union_uscc.startswith("81") and uscc.is_valid(union_uscc))
-    assert sorted(created_ids(TradeUnion)) == sorted(paths)
+    assert_imported(TradeUnion)
     # Every county federation assigns its own pool union, on record (the join page routes
     # there and nowhere else).
     counties = TradeUnion.objects.filter(kind=K.FEDERATION, region__level="county")
@@ -85,7 +96,7 @@ def assert_realistic_counts():
     assert 0.70 <= covered / employers <= 0.85
     codes = Employer.objects.values_list("uscc", flat=True)
     assert all(c.startswith("91") and uscc.is_valid(c) for c in codes)
-    assert sorted(created_ids(Employer)) == sorted(Employer.objects.values_list("id", flat=True))
+    assert_imported(Employer)
 
 
 def assert_members():
@@ -115,7 +126,22 @@ def assert_members():
         number = crypto.decrypt(person.id_number_encrypted)
         assert check_id_number(number) == number
         assert person.id_number_masked == mask_id(number)
-    assert sorted(created_ids(Person)) == sorted(Person.objects.values_list("id", flat=True))
+    # The roster came in through the member importer: each person points to its job, whose
+    # one import event is on record; a person made otherwise (an approved application) has
+    # its own create event.
+    jobs = set(Person.objects.exclude(import_job=None).values_list("import_job", flat=True))
+    assert len(jobs) == 1
+    imports = AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, object_id__in=jobs)
+    assert imports.filter(content_type=ContentType.objects.get_for_model(Job)).count() == 1
+    others = Person.objects.filter(import_job=None).values_list("id", flat=True)
+    assert sorted(created_ids(Person)) == sorted(others)
+    # Memberships kept, left or ended went through the service, each with its event.
+    changed = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Membership), action="update"
+    ).values_list("object_id", flat=True)
+    assert set(Membership.objects.exclude(status="active").values_list("id", flat=True)) <= set(
+        changed
+    )
 
 
 def test_demo_builds_the_province_once_and_serves_it(monkeypatch):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -22,10 +23,10 @@ from gonghui.assistance.models import (
     HomeVisit,
     HouseholdMember,
 )
-from gonghui.assistance.services import campaigns, files, records
+from gonghui.assistance.services import bulk, campaigns, files, records
 from gonghui.assistance.services.files import add_months
 from gonghui.calendar import workdays
-from gonghui.core import crypto
+from gonghui.core import audit, crypto
 from gonghui.core.models import AuditEvent
 from gonghui.demo import builder
 from gonghui.demo.assistance import age, build_assistance, season_plan
@@ -92,6 +93,7 @@ def test_the_demo_has_files_campaigns_and_records_that_follow_the_rules(province
     assert_campaigns_allocated_and_within_budget()
     assert_records_follow_the_rules()
     assert_audited()
+    assert_histories_are_service_paths()
     assert_jiceng_has_members_to_apply_for()
     assert_worklists_have_work()
     assert_services_take_the_next_step()
@@ -304,8 +306,11 @@ def assert_audited():
     steps = [e.changes["status"][1] for e in events if "status" in e.changes]
     assert steps[0] == "applied" and steps[-1] == "closed"
     assert steps[1:7] == ["reviewed", "visited", "notice", "filed", "exit_notice", "follow_up"]
-    assert timezone.localtime(events[0].at).date() == f.applied_on
-    assert timezone.localtime(events[-1].at).date() == f.closed_on
+    # Each step carries its own day (the events themselves are dated when the demo was
+    # built: the services stamp the clock, and the demo does not backdate the trail).
+    assert events[0].changes["status"] == ["", "applied"]
+    assert events[-1].changes["closed_on"] == ["", f.closed_on.isoformat()]
+    assert [e.pk for e in events] == sorted(e.pk for e in events)
     cancelled = AssistanceRecord.objects.filter(cancelled_at__isnull=False).first()
     notes = AuditEvent.objects.for_object(cancelled).values_list("note", flat=True)
     assert cancelled.cancel_reason in notes
@@ -391,3 +396,124 @@ def assert_services_take_the_next_step():
     visible = AssistanceRecord.objects.visible_to(xian)
     assert visible.filter(pk=record.pk).exists()
     assert HardshipFile.objects.visible_to(xian).filter(pk=new.pk, status=S.FILED).exists()
+
+
+# The moves of files.py's steps: status before → status after (same: a visit, a review or a
+# correction on the way). Anything open may be removed.
+MOVES = {
+    S.APPLIED: {S.APPLIED, S.REVIEWED, S.REJECTED},
+    S.REVIEWED: {S.REVIEWED, S.VISITED},
+    S.VISITED: {S.VISITED, S.NOTICE},
+    S.NOTICE: {S.NOTICE, S.FILED},
+    S.FILED: {S.FILED, S.EXIT_NOTICE},
+    S.EXIT_NOTICE: {S.EXIT_NOTICE, S.FOLLOW_UP},
+    S.FOLLOW_UP: {S.FOLLOW_UP, S.CLOSED},
+}
+# The day each step records, by the status it leads to.
+STEP_DAY = {
+    S.REVIEWED: "reviewed_on",
+    S.REJECTED: "reviewed_on",
+    S.NOTICE: "notice_from",
+    S.FILED: "filed_on",
+    S.EXIT_NOTICE: "exit_notice_from",
+    S.FOLLOW_UP: "exited_on",
+    S.CLOSED: "closed_on",
+    S.REMOVED: "closed_on",
+}
+
+
+def assert_histories_are_service_paths():
+    """Every file's trail is a path through the steps of files.py, each event written by a
+    demo login whose scope holds the file, each visit and step date on record as its
+    service records it, and the audit chain unbroken (nothing written beside audit.write)."""
+    assert audit.verify() == []
+    kind = ContentType.objects.get_for_model(HardshipFile)
+    trails = defaultdict(list)
+    for event in AuditEvent.objects.filter(content_type=kind).select_related("actor__union"):
+        trails[event.object_id].append(event)
+    visits = defaultdict(list)
+    for visit in HomeVisit.objects.all():
+        visits[visit.file_id].append(visit)
+    files_ = HardshipFile.objects.select_related("union", "reopens")
+    for f in files_:
+        trail = sorted(trails[f.pk], key=lambda e: e.pk)
+        first, *steps = trail
+        assert first.action == "create" and first.changes["status"] == ["", "applied"], f.pk
+        assert first.note == (f"由档案 {f.reopens_id} 重新建档。" if f.reopens_id else "")
+        status = S.APPLIED
+        for event in steps:
+            assert event.action == "update"
+            assert status in HardshipFile.OPEN, f.pk  # nothing after the end
+            if "status" in event.changes:
+                before, after = event.changes["status"]
+                assert before == status, f.pk
+                assert after in MOVES[status] or after == S.REMOVED, (f.pk, status, after)
+                day = STEP_DAY.get(after)
+                if day:
+                    assert event.changes[day] == ["", getattr(f, day).isoformat()], (f.pk, after)
+                status = after
+        assert status == f.status, f.pk
+        for event in trail:
+            assert event.actor is not None and event.actor.is_active
+            assert f.union.path.startswith(event.actor.union.path), (f.pk, event.actor)
+        notes = [e.note for e in steps]
+        for visit in visits[f.pk]:
+            said = f"{visit.visited_on.isoformat()}"
+            assert any(said in n and visit.findings in n and visit.visitors in n for n in notes)
+    # A head who died: the membership ended through the members' service, with its event.
+    dead = files_.filter(removal_reason="death")
+    assert dead.exists()
+    kind = ContentType.objects.get_for_model(Membership)
+    for f in dead:
+        membership = Membership.objects.get(person=f.head, status="deceased")
+        assert membership.ended_on <= f.closed_on
+        events = AuditEvent.objects.filter(content_type=kind, object_id=membership.pk)
+        assert any(e.changes.get("status", [""])[-1] == "deceased" for e in events)
+
+
+def test_every_file_history_is_a_path_the_services_take():
+    builder.build()
+    build_members(total=MEMBERS)
+    made = build_assistance(files=80)
+    assert made["files"] == HardshipFile.objects.count() >= 80
+    assert_histories_are_service_paths()
+    assert_bulk_services_refuse_what_the_single_ones_refuse()
+
+
+def assert_bulk_services_refuse_what_the_single_ones_refuse():
+    """The demo's bulk paths check each row as the one-at-a-time services do: a bad row
+    is named and nothing of the list is written."""
+
+    def written():
+        return (
+            HomeVisit.objects.count(),
+            AssistanceRecord.objects.count(),
+            AuditEvent.objects.count(),
+        )
+
+    today = timezone.localdate()
+    xian = User.objects.get(username="xian")
+    f = HardshipFile.objects.filter(status=S.FILED, union__path__startswith=xian.union.path)
+    f = f.first() or HardshipFile.objects.filter(status=S.FILED).first()
+    actor = xian if f.union.path.startswith(xian.union.path) else User.objects.get(username="sheng")
+    before = written()
+    good = {"visited_on": today, "visitors": "王主席", "findings": "情况稳定"}
+    future = {**good, "visited_on": today + dt.timedelta(days=3)}
+    with pytest.raises(ValidationError) as refused:
+        bulk.record_visits(actor, f, [good, future])
+    assert "rows.2.visited_on" in refused.value.message_dict
+    closed = HardshipFile.objects.filter(status=S.CLOSED).first()
+    with pytest.raises(ValidationError):
+        bulk.record_visits(User.objects.get(username="sheng"), closed, [good])  # no visits now
+    sheng = User.objects.get(username="sheng")
+    campaign = Campaign.objects.get(season="winter", parent=None)  # the province's own
+    head = crypto.decrypt(f.head.id_number_encrypted)
+    row = {"name": f.head.name, "id_number": head, "amount": "100", "kind": "seasonal"}
+    too_much = {**row, "amount": str(campaigns.remaining(campaign) + 1)}
+    common = {"campaign": campaign, "union": campaign.union, "given_on": campaign.starts_on}
+    with pytest.raises(ValidationError) as refused:
+        bulk.record_many(sheng, [row, too_much], common)
+    assert "rows.2.amount" in refused.value.message_dict
+    assert written() == before
+    made = bulk.record_visits(actor, f, [good])
+    assert HardshipFile.objects.get(pk=f.pk).last_visit_on == today == made[0].visited_on

@@ -1,29 +1,37 @@
 """The demo province: 四川's union tree, employers and logins, built from the region table.
 
 `plan` lays everything out in memory from fixed seeds, so the same seed always gives
-the same unions, codes and employers; `build` writes the plan level by level with bulk
-inserts and one audit event per record (no record without history, DESIGN rule 5).
+the same unions, codes and employers; `build` puts the plan in as an operator taking over
+a province's registry would: two roster imports (`gonghui import unions`, then
+`employers`: every row checked by the services' rules, parents before children, one import
+event each, every record pointing to its job), run as SYSTEM; each county federation then
+names its pool union through unions.services.assign_pool_union.
 """
 
+import csv
+import io
 import math
 import random
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from faker import Faker
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.accounts.models import User
 from gonghui.core import audit
-from gonghui.core.context import current, request_context
+from gonghui.core.context import request_context
 from gonghui.core.models import AuditEvent
+from gonghui.core.scope import SYSTEM
+from gonghui.jobs import runner
+from gonghui.jobs.models import Job
 from gonghui.lib.identity import USCC_ALPHABET
 from gonghui.regions.models import Region
+from gonghui.unions.importers import EMPLOYER_COLUMNS, UNION_COLUMNS
 from gonghui.unions.models import Employer, TradeUnion
-from gonghui.unions.services import EMPLOYER_FIELDS, UNION_AUDIT_FIELDS
+from gonghui.unions.services import assign_pool_union
 
 SEED = 2026
 PASSWORD = "gonghui-demo"
@@ -33,7 +41,6 @@ CAPITAL = "510100"  # 成都市
 DEMO_COUNTY = "510104"  # 锦江区
 TOWNSHIPS_PER_COUNTY = 8  # streets first: keeps the demo at a few thousand unions
 EMPLOYERS = 3200
-BATCH = 500
 
 K = TradeUnion.Kind
 ALPHABET = "".join(sorted(USCC_ALPHABET))
@@ -251,62 +258,38 @@ def plan_province(seed=SEED):
     return plan
 
 
-def save_unions(plan):
-    """Insert each level of the tree, then give every union its path of ids, and each
-    county federation its pool union (saved a level below it)."""
-    for depth in sorted(plan.levels):
-        unions = plan.levels[depth]
-        TradeUnion.objects.bulk_create(unions, batch_size=BATCH)
-        for union in unions:
-            union.path = f"{union.parent.path if union.parent else '/'}{union.pk}/"
-        TradeUnion.objects.bulk_update(unions, ["path"], batch_size=BATCH)
-    for federation, pool in plan.pools:
-        federation.pool_union = pool
-    TradeUnion.objects.bulk_update([f for f, _p in plan.pools], ["pool_union"], batch_size=BATCH)
+def import_rows(subject, columns, rows):
+    """Rows (field → value) in through the importer of `subject`, as one job, or fail."""
+    headers = {c.field: c.header for c in columns}
+    fields = list(headers)
+    roster = io.StringIO()
+    out = csv.writer(roster)
+    out.writerow([headers[f] for f in fields])
+    for row in rows:
+        out.writerow([row.get(f, "") for f in fields])
+    upload = io.BytesIO(roster.getvalue().encode("utf-8-sig"))
+    options = {"union": "", "skip_invalid": False}
+    job = runner.start(SYSTEM, "import", subject, options, upload, f"{subject}.csv", run_now=True)
+    job = runner.run(job)
+    if job.status != Job.Status.SUCCEEDED:
+        raise RuntimeError(f"{subject}: {job.message}")
 
 
-def pool_events(plan):
-    """The assignment of each county's pool union, as services.assign_pool_union records it."""
-    if not plan.pools:
-        return []
-    content_type = ContentType.objects.get_for_model(TradeUnion, for_concrete_model=False)
-    ctx = current()
-    return [
-        AuditEvent(
-            actor_name=ACTOR,
-            action=AuditEvent.Action.UPDATE,
-            content_type=content_type,
-            object_id=federation.pk,
-            object_repr=str(federation)[:200],
-            changes=audit.diff({}, audit.snapshot(federation, ("pool_union",))),
-            request_id=ctx.request_id,
-            ip=ctx.ip,
-            via=ctx.via,
-        )
-        for federation, _pool in plan.pools
-    ]
+def union_row(u):
+    return {
+        "code": u.code, "name": u.name, "kind": u.kind, "parent": u.parent.code if u.parent else "",
+        "region": u.region_id, "uscc": u.uscc, "founded_on": u.founded_on.isoformat(),
+        "chair": u.chair, "contact_phone": u.contact_phone, "address": u.address,
+    }  # fmt: skip
 
 
-def created_events(objs, fields):
-    """One "create" audit event per record, as the services would have written it."""
-    if not objs:
-        return []
-    content_type = ContentType.objects.get_for_model(type(objs[0]), for_concrete_model=False)
-    ctx = current()
-    return [
-        AuditEvent(
-            actor_name=ACTOR,
-            action=AuditEvent.Action.CREATE,
-            content_type=content_type,
-            object_id=obj.pk,
-            object_repr=str(obj)[:200],
-            changes=audit.diff({}, audit.snapshot(obj, fields)),
-            request_id=ctx.request_id,
-            ip=ctx.ip,
-            via=ctx.via,
-        )
-        for obj in objs
-    ]
+def employer_row(e):
+    covering = e.covering_union.code if e.covering_union else ""
+    return {
+        "name": e.name, "uscc": e.uscc, "region": e.region_id, "industry": e.industry,
+        "employee_count": e.employee_count, "address": e.address,
+        "local_union": e.local_union.code, "covering_union": covering,
+    }  # fmt: skip
 
 
 # Demo users who may see whole ID-card numbers (with a reason, logged): the county, which
@@ -315,18 +298,27 @@ REVEALERS = {"sheng", "xian"}
 
 
 def create_users(plan):
-    """The demo logins, nested 省 → 市 → 县 → 基层, plus a platform administrator."""
+    """The demo logins, nested 省 → 市 → 县 → 基层, plus a platform administrator.
+
+    The one record the demo saves itself (its event through audit.record): the README
+    promises logins with the shared password `gonghui-demo` that work as printed, and
+    accounts.services.create_user rightly refuses so weak a password and has a new user
+    change it at the first login."""
     county = plan.federations[DEMO_COUNTY]
     grassroots = next(
         u for u in plan.unions if u.kind == K.GRASSROOTS and u.parent.parent is county
     )
+    saved = TradeUnion.objects.in_bulk(
+        [plan.federations[c].code for c in (PROVINCE, CAPITAL, DEMO_COUNTY)] + [grassroots.code],
+        field_name="code",
+    )
     R = User.Role
     logins = (
         ("admin", R.PLATFORM_ADMIN, None),
-        ("sheng", R.UNION_ADMIN, plan.federations[PROVINCE]),
-        ("shi", R.STAFF, plan.federations[CAPITAL]),
-        ("xian", R.STAFF, county),
-        ("jiceng", R.STAFF, grassroots),
+        ("sheng", R.UNION_ADMIN, saved[plan.federations[PROVINCE].code]),
+        ("shi", R.STAFF, saved[plan.federations[CAPITAL].code]),
+        ("xian", R.STAFF, saved[county.code]),
+        ("jiceng", R.STAFF, saved[grassroots.code]),
     )
     reveal = Permission.objects.get(content_type__app_label="accounts", codename="reveal_id_number")
     users = []
@@ -380,17 +372,16 @@ def logins():
     return [rows[name] for name in order if name in rows]
 
 
-@transaction.atomic
 def build(seed=SEED):
-    """Write the demo province; returns the plan (its objects now saved)."""
+    """Put the demo province in; returns the plan (unsaved objects: the saved records are
+    the importers' own, found by code)."""
     with request_context(via="cli"):
         plan = plan_province(seed)
-        save_unions(plan)
-        Employer.objects.bulk_create(plan.employers, batch_size=BATCH)
-        audit.write(
-            created_events(plan.unions, UNION_AUDIT_FIELDS)
-            + pool_events(plan)
-            + created_events(plan.employers, EMPLOYER_FIELDS)
-        )
-        create_users(plan)
+        import_rows("unions", UNION_COLUMNS, map(union_row, plan.unions))
+        import_rows("employers", EMPLOYER_COLUMNS, map(employer_row, plan.employers))
+        with transaction.atomic():
+            saved = TradeUnion.objects.in_bulk(field_name="code")
+            for federation, pool in plan.pools:
+                assign_pool_union(SYSTEM, saved[federation.code], saved[pool.code])
+            create_users(plan)
     return plan

@@ -1,9 +1,17 @@
 """The demo province's members: about 50,000 persons with valid ID numbers, memberships
 in every status, gig workers in the county pool unions, pending applications and
-transfers in flight. Written with bulk inserts, each record with its create event."""
+transfers in flight.
+
+Made as the platform makes them: the roster goes in through the member importer (the
+`gonghui import members` job, every row checked by the services' rules, member numbers
+issued per county, each record with its event), as an operator taking over a paper or
+spreadsheet roster would put it in; the actor is SYSTEM, as for the command line run
+without `--user`. Memberships kept, left or ended by death then go through
+services.change_membership_status on their day, applications through the join page's
+service and transfers through the transfer services.
+"""
 
 import random
-from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -12,13 +20,13 @@ from faker import Faker
 from stdnum.cn import ric
 
 from gonghui.accounts.models import User
-from gonghui.core import audit
+from gonghui.core import crypto
 from gonghui.core.context import request_context
-from gonghui.demo.builder import BATCH, created_events
+from gonghui.core.scope import SYSTEM
+from gonghui.demo.builder import import_rows
 from gonghui.members import services
-from gonghui.members.models import Membership, Person
-from gonghui.members.numbers import county_prefix, issue_member_numbers
-from gonghui.members.services import PERSON_AUDIT_FIELDS, build_person
+from gonghui.members.importers import COLUMNS
+from gonghui.members.models import Membership
 from gonghui.regions.models import Region
 from gonghui.unions.models import TradeUnion
 
@@ -68,9 +76,9 @@ def adult(birth):
         return date(birth.year + 18, 3, 1)
 
 
-@transaction.atomic
 def build_members(seed=2026, total=MEMBERS):
-    """Returns (persons, pending applications, transfers) made."""
+    """Returns (persons, pending applications, transfers) made. The import is a job of its
+    own (its transactions as the job makes them); what follows is one transaction."""
     with request_context(via="cli"):
         return _build(seed, total)
 
@@ -79,68 +87,54 @@ def _build(seed, total):
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
-    regions = {r.code: r for r in Region.objects.filter(code__startswith="51", level="county")}
-    people = People(rng, sorted(regions))
+    regions = sorted(Region.objects.filter(code__startswith="51", level="county").values_list(
+        "code", flat=True))  # fmt: skip
+    people = People(rng, regions)
     receiving = list(
         TradeUnion.objects.filter(kind__in=["grassroots", "joint"]).select_related("region")
     )
     pools = list(TradeUnion.objects.filter(kind="gig_pool").select_related("region"))
-    persons, memberships, unions = [], [], []
+    today = timezone.localdate()
+    roster, plans = [], {}
+    statuses = [s for s, _w in STATUSES]
+    weights = [w for _s, w in STATUSES]
     for _ in range(total):
         gig = rng.random() < 0.12
         union = rng.choice(pools if gig else receiving)
         county = union.region_id[:6]
-        values = {
-            "name": fake.name(),
-            "id_number": people.id_number(county),
-            "phone": people.phone(),
-            "household_region": regions.get(county),
-            "residence_region": regions.get(county),
-            "education": rng.choice(EDUCATION),
-            "employment_form": "gig" if gig else "standard",
-            "platform": rng.choice(PLATFORMS) if gig else "",
-        }
-        persons.append(build_person(values))
-        unions.append(union)
-    Person.objects.bulk_create(persons, batch_size=BATCH)
-    numbers = defaultdict(list)
-    by_prefix = defaultdict(int)
-    for union in unions:
-        by_prefix[county_prefix(union)] += 1
-    for prefix, count in by_prefix.items():
-        numbers[prefix] = issue_member_numbers(prefix, count)
-    statuses = [s for s, _w in STATUSES]
-    weights = [w for _s, w in STATUSES]
-    today = timezone.localdate()
-    for person, union in zip(persons, unions, strict=True):
+        name, number = fake.name(), people.id_number(county)
+        education = rng.choice(EDUCATION)
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         status = rng.choices(statuses, weights)[0]
-        if status == "retained" and age(person.birth_date, today) < 45:
+        if status == "retained" and age(birth, today) < 45:
             status = "active"  # 保留会籍 is for retirees and the long unemployed
         # Joined at 18 at the earliest, since 2000, and not in the last month.
-        first = max(date(2000, 1, 1), adult(person.birth_date))
+        first = max(date(2000, 1, 1), adult(birth))
         span = max((today - timedelta(days=30) - first).days, 1)
         joined = first + timedelta(days=rng.randrange(0, 9400) * span // 9400)
-        ended = None
-        if status in ("left", "deceased"):
+        platform = rng.choice(PLATFORMS) if gig else ""
+        place = county if county in regions else ""
+        roster.append({
+            "name": name, "id_number": number, "phone": people.phone(),
+            "household_region": place, "residence_region": place, "education": education,
+            "employment_form": "gig" if gig else "standard", "platform": platform,
+            "union": union.code, "joined_on": joined.isoformat(),
+        })  # fmt: skip
+        if status != "active":
             ended = min(joined + timedelta(days=rng.randrange(30, 800)), today)
-        memberships.append(
-            Membership(
-                person=person,
-                union=union,
-                member_number=numbers[county_prefix(union)].pop(),
-                joined_on=joined,
-                status=status,
-                ended_on=ended,
-            )
-        )
-    Membership.objects.bulk_create(memberships, batch_size=BATCH)
-    audit.write(
-        created_events(persons, PERSON_AUDIT_FIELDS)
-        + created_events(memberships, ("union", "member_number", "joined_on", "status"))
-    )
-    pending = build_applications(rng, fake, people, receiving + pools, min(PENDING, total // 10))
-    transfers = build_transfers(rng, memberships, receiving, min(TRANSFERS, total // 50))
-    return len(persons), pending, transfers
+            plans[crypto.blind_index(number)] = (status, ended if status != "retained" else None)
+    import_rows("members", COLUMNS, roster)
+    with transaction.atomic():
+        # Memberships kept on retirement, left, or ended by death, each on its day.
+        changing = Membership.objects.filter(person__id_number_index__in=list(plans))
+        for m in changing.select_related("person").order_by("pk"):
+            status, on = plans[m.person.id_number_index]
+            services.change_membership_status(SYSTEM, m, status, on=on)
+        memberships = list(Membership.objects.filter(status="active").order_by("pk"))
+        count = min(PENDING, total // 10)
+        applications = build_applications(rng, fake, people, receiving + pools, count)
+        transfers = build_transfers(rng, memberships, receiving, min(TRANSFERS, total // 50))
+    return total, applications, transfers
 
 
 def build_applications(rng, fake, people, unions, count=PENDING):
@@ -164,10 +158,10 @@ def build_applications(rng, fake, people, unions, count=PENDING):
 
 def build_transfers(rng, memberships, unions, count=TRANSFERS):
     """Transfers in flight: requested by the old union, some already released."""
-    actor = User.objects.filter(role=User.Role.PLATFORM_ADMIN).first()
-    active = [m for m in memberships if m.status == "active"]
+    # A person (Transfer.requested_by is a user): the platform administrator.
+    actor = User.objects.get(username="admin")
     made = 0
-    for membership in rng.sample(active, count):
+    for membership in rng.sample(memberships, count):
         target = rng.choice(unions)
         if target.pk == membership.union_id:
             continue
