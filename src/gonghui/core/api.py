@@ -1,41 +1,11 @@
-"""What every API endpoint shares: permission, pagination and the scoped base of every
-viewset (errors: api_errors.py)."""
+"""What every API endpoint shares: the scoped base of every viewset, permission and
+pagination (those two live in api_defaults.py, which settings name; errors: api_errors.py)."""
 
-from django.utils.translation import gettext as _
-from rest_framework import exceptions, permissions
-from rest_framework.pagination import CursorPagination
+from rest_framework import viewsets
 
+from gonghui.core.api_defaults import IdCursorPagination, ScopedPermission
 
-class ScopedPermission(permissions.BasePermission):
-    """Signed in to read; a role that may edit to write. Scope is enforced by querysets."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return request.method in permissions.SAFE_METHODS or user.can_edit
-
-
-class IdCursorPagination(CursorPagination):
-    """Stable pages over tables of millions: a cursor on the primary key, not an offset."""
-
-    ordering = "pk"
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-    def decode_cursor(self, request):
-        # DRF answers a cursor it cannot read with 404; it is bad input, named like any other.
-        try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound:
-            raise exceptions.ValidationError(
-                {self.cursor_query_param: _("Not a cursor this list gave out.")}, code="invalid"
-            ) from None
-
-
-# Imported here, not above: DRF's views read the default permission and pagination classes
-# (defined above, in this module) when they are first imported.
-from rest_framework import viewsets  # noqa: E402
+__all__ = ["IdCursorPagination", "ScopedPermission", "ScopedViewSet"]
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
