@@ -35,6 +35,7 @@ from gonghui.assistance.models import (
 from gonghui.assistance.services import campaigns, files, records
 from gonghui.assistance.workflow import HARDSHIP_FILE
 from gonghui.core import masking
+from gonghui.core.api import ScopedViewSet
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.unions.models import TradeUnion
 
@@ -190,16 +191,15 @@ def step(name, service, request, doc, status=200):
     return extend_schema(request=request, responses={status: HardshipFileDetailSerializer})(view)
 
 
-class HardshipFileViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class HardshipFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Hardship files (困难职工档案) of unions in the caller's subtree, one per household
     episode; the lifecycle steps are POST actions, each answering with the file."""
 
+    model = HardshipFile
     filterset_class = HardshipFileFilter
 
-    def get_queryset(self):
-        found = HardshipFile.objects.visible_to(self.request.user).select_related("head", "union")
+    def scoped(self, queryset):
+        found = queryset.select_related("head", "union")
         if self.action == "list":
             return found
         return found.select_related("reopened_by").prefetch_related(
@@ -315,19 +315,16 @@ class DistributionListInput(serializers.Serializer):
     rows = AssistanceRecordInput(many=True, partial=True)
 
 
-class AssistanceRecordViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class AssistanceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Assistance given (帮扶记录) by a union of the caller's subtree, or to a household
     whose file one keeps. Cancelled records stay, marked."""
 
+    model = AssistanceRecord
     serializer_class = AssistanceRecordSerializer
     filterset_class = AssistanceRecordFilter
 
-    def get_queryset(self):
-        return AssistanceRecord.objects.visible_to(self.request.user).select_related(
-            "union", "campaign", "recorded_by", "cancelled_by"
-        )
+    def scoped(self, queryset):
+        return queryset.select_related("union", "campaign", "recorded_by", "cancelled_by")
 
     def respond(self, written, status=200):
         # The services' records carry their union, campaign and users already.
@@ -440,13 +437,14 @@ class CampaignInput(serializers.Serializer):
     requires_school = serializers.BooleanField(required=False)
 
 
-class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Campaigns (四季送 and others) of unions in the caller's subtree, allocations to lower
     levels included, each with its money: budget, allocated, spent and what is left."""
 
+    model = Campaign
     filterset_class = CampaignFilter
 
-    def get_queryset(self):
+    def scoped(self, queryset):
         amount = DecimalField(**MONEY)
         allocated = (
             Campaign.objects.filter(parent=OuterRef("pk"))
@@ -464,13 +462,9 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             .values("s")
         )
         zero = Value(Decimal("0.00"), output_field=amount)
-        found = (
-            Campaign.objects.visible_to(self.request.user)
-            .select_related("union")
-            .annotate(
-                allocated_sum=Coalesce(Subquery(allocated, output_field=amount), zero),
-                spent_sum=Coalesce(Subquery(spent, output_field=amount), zero),
-            )
+        found = queryset.select_related("union").annotate(
+            allocated_sum=Coalesce(Subquery(allocated, output_field=amount), zero),
+            spent_sum=Coalesce(Subquery(spent, output_field=amount), zero),
         )
         if self.action != "list":
             found = found.prefetch_related(
@@ -526,6 +520,11 @@ class ReminderSerializer(serializers.Serializer):
 class ReminderViewSet(viewsets.ViewSet):
     """The caller's worklist (待办提醒): what files in their subtree need next and by when,
     counted in working days; what is overdue or due within ten working days."""
+
+    unscoped = (
+        "not a queryset of one model: reminders.for_user(user) computes the worklist from "
+        "the open files in the caller's subtree (scope_path), and nothing else"
+    )
 
     @extend_schema(responses=ReminderSerializer(many=True))
     def list(self, request):

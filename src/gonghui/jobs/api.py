@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gonghui.core.api import ScopedViewSet
 from gonghui.core.scope import require_editor
 from gonghui.jobs import exporting, registry, runner
 from gonghui.jobs.forms import ImportForm
@@ -35,15 +36,13 @@ class JobSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(f"/api/v1/jobs/{job.pk}/file/")
 
 
-class JobViewSet(viewsets.ReadOnlyModelViewSet):
+class JobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ScopedViewSet):
     """The caller's own imports and exports, with progress and result; `file/` fetches the
     error report of an import or the output of an export."""
 
+    model = Job
     serializer_class = JobSerializer
     filterset_fields = ["kind", "status"]
-
-    def get_queryset(self):
-        return Job.objects.visible_to(self.request.user)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True)

@@ -1,13 +1,13 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from gonghui.core import masking
-from gonghui.core.api import ScopedPermission
+from gonghui.core.api import ScopedPermission, ScopedViewSet
 from gonghui.core.throttling import SharedAnonThrottle
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.members import services
@@ -91,21 +91,16 @@ class RejectInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class JoinApplicationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class JoinApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Join applications (入会申请). Anyone may submit (POST) and check a status; staff
     see and review the applications to unions in their subtree."""
 
+    model = JoinApplication
     serializer_class = JoinApplicationSerializer
     filterset_fields = ["status"]
 
-    def get_queryset(self):
-        return (
-            JoinApplication.objects.visible_to(self.request.user)
-            .select_related("union", "membership")
-            .with_flags()
-        )
+    def scoped(self, queryset):
+        return queryset.select_related("union", "membership").with_flags()
 
     def respond(self, application):
         return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
@@ -193,15 +188,16 @@ class PhoneReleaseInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ScopedViewSet):
     """Persons with a membership in the caller's subtree; `q` finds by ID number (exact),
     mobile, pinyin or initials (zsf), or name."""
 
+    model = Person
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
 
-    def get_queryset(self):
-        return Person.objects.visible_to(self.request.user).select_related("employer")
+    def scoped(self, queryset):
+        return queryset.select_related("employer")
 
     @extend_schema(
         request=RevealInput,
@@ -243,15 +239,16 @@ class RevealSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class RevealViewSet(viewsets.ReadOnlyModelViewSet):
+class RevealViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ScopedViewSet):
     """The reveal log (PIPL): every look at a whole number by the users of the caller's
     subtree; administrators only. Filter by `user__username` or `person`."""
 
+    model = Reveal
     serializer_class = RevealSerializer
     filterset_fields = {"user__username": ["exact"], "person": ["exact"]}
 
-    def get_queryset(self):
-        return Reveal.objects.visible_to(self.request.user).select_related("user", "person")
+    def scoped(self, queryset):
+        return queryset.select_related("user", "person")
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -275,14 +272,15 @@ class StatusInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+class MembershipViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ScopedViewSet):
     """Memberships of unions in the caller's subtree, with their history of statuses."""
 
+    model = Membership
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
 
-    def get_queryset(self):
-        return Membership.objects.visible_to(self.request.user).select_related("person", "union")
+    def scoped(self, queryset):
+        return queryset.select_related("person", "union")
 
     @extend_schema(request=StatusInput, responses=MembershipSerializer)
     @action(detail=True, methods=["post"], url_path="status")
@@ -329,15 +327,16 @@ class TransferInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Transfers out of and into the caller's subtree (会员关系接转): the old union releases
     (release/), the new one receives (receive/); either may reject/ with a reason."""
 
+    model = Transfer
     serializer_class = TransferSerializer
     filterset_fields = ["status"]
 
-    def get_queryset(self):
-        return Transfer.objects.visible_to(self.request.user).select_related(
+    def scoped(self, queryset):
+        return queryset.select_related(
             "membership__person", "from_union", "to_union", "new_membership"
         )
 

@@ -1,5 +1,6 @@
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers
 
+from gonghui.core.api import ScopedViewSet
 from gonghui.regions.filters import RegionFilter
 from gonghui.regions.models import Region
 
@@ -10,12 +11,15 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "full_name", "level", "parent", "valid_from", "valid_to"]
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
-    """GB/T 2260 divisions, current and retired (valid_to set)."""
+class RegionViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ScopedViewSet):
+    """GB/T 2260 divisions, current and retired (valid_to set).
+
+    Public reference data, yet scoped like the rest: Region's visible_to gives every
+    signed-in user the whole table (and nobody else anything), so the divisions need no
+    exception from the rule."""
+
+    model = Region
 
     serializer_class = RegionSerializer
     filterset_class = RegionFilter
     lookup_value_regex = r"\d{6,12}"
-
-    def get_queryset(self):
-        return Region.objects.visible_to(self.request.user)

@@ -1,9 +1,10 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from gonghui.core.api import ScopedViewSet
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.unions import services
 from gonghui.unions.filters import EmployerFilter, UnionFilter
@@ -79,19 +80,25 @@ def validated(serializer_class, request):
     return dict(serializer.validated_data)
 
 
-class UnionViewSet(viewsets.ModelViewSet):
+class UnionViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    ScopedViewSet,
+):
     """Union organisations in the caller's subtree. Unions are named by their code."""
 
+    model = TradeUnion
     serializer_class = UnionSerializer
     filterset_class = UnionFilter
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
-    def get_queryset(self):
-        return (
-            TradeUnion.objects.visible_to(self.request.user)
-            .select_related("region", "parent", "successor", "pool_union")
-            .with_child_counts()
-        )
+    def scoped(self, queryset):
+        return queryset.select_related(
+            "region", "parent", "successor", "pool_union"
+        ).with_child_counts()
 
     def respond(self, union, status=200):
         return Response(self.get_serializer(self.get_queryset().get(pk=union.pk)).data, status)
@@ -184,17 +191,23 @@ class EmployerInput(serializers.Serializer):
     confirm = serializers.BooleanField(required=False, default=False)
 
 
-class EmployerViewSet(viewsets.ModelViewSet):
+class EmployerViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    ScopedViewSet,
+):
     """Employers registered in the caller's subtree (by local federation or covering union)."""
 
+    model = Employer
     serializer_class = EmployerSerializer
     filterset_class = EmployerFilter
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
-    def get_queryset(self):
-        return Employer.objects.visible_to(self.request.user).select_related(
-            "region", "local_union", "covering_union"
-        )
+    def scoped(self, queryset):
+        return queryset.select_related("region", "local_union", "covering_union")
 
     def respond(self, employer, status=200):
         employer = get_object_or_404(self.get_queryset(), pk=employer.pk)
