@@ -182,3 +182,16 @@ def test_outside_the_scope_it_does_not_exist(tree, client, name):
     client.force_login(tree.other)
     assert client.post(web_url(file, transition), {}).status_code == 404
     assert file.status == HardshipFile.objects.get(pk=file.pk).status
+
+
+@pytest.mark.parametrize("name", [t.name for t in HARDSHIP_FILE])
+def test_a_role_that_may_only_read_is_refused_and_nothing_is_written(tree, client, name):
+    transition = HARDSHIP_FILE.get(name)
+    file = file_in(tree, transition.sources[0])
+    before = (events(file), HardshipFile.objects.count())
+    assert post(tree.ro, file, transition).status_code == 403  # in scope, read-only
+    client.force_login(tree.ro)
+    assert client.post(web_url(file, transition), {}).status_code == 403
+    file.refresh_from_db()
+    assert file.status == transition.sources[0]
+    assert (events(file), HardshipFile.objects.count()) == before
