@@ -58,6 +58,7 @@ NOT_LISTS = {
     "api:api-root": "the router's index of endpoints",
     "schema": "the OpenAPI schema",
     "api-docs": "the Swagger UI page",
+    "favicon": "a redirect to the icon's static file",
 }
 
 # Lists under one record, and a search: kwargs or a query the URL conf cannot supply.

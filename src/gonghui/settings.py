@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gonghui.core.branding.platform",
             ],
         },
     },
@@ -312,6 +313,8 @@ OTP_TOTP_SYNC = False  # a code a step ahead (`gonghui totp` after a login) must
 # (`gonghui purge`, which the worker also runs by itself every hour).
 GONGHUI_FILE_RETENTION_DAYS = int(os.environ.get("GONGHUI_FILE_RETENTION_DAYS", "7"))
 # Biggest file an import takes, on the web, by the API and from the CLI.
+# The name on every page and browser tab (core/branding.py); empty: 工会数字化工作平台.
+GONGHUI_PLATFORM_NAME = os.environ.get("GONGHUI_PLATFORM_NAME", "").strip()
 GONGHUI_UPLOAD_MAX_MB = int(os.environ.get("GONGHUI_UPLOAD_MAX_MB", "200"))
 # Each background job runs in a child process with at most this much memory (address space)
 # and time; one that exceeds them fails alone and the queue goes on. 0 turns a limit off.

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from gonghui.accounts import api as accounts_api
 from gonghui.assistance import api as assistance_api
 from gonghui.assistance.figures_views import FiguresView
+from gonghui.core import views as core_views
 from gonghui.core.routes import Router
 from gonghui.jobs.api import ExportView, ImportView, JobViewSet
 from gonghui.members.api import (
@@ -45,6 +46,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("", include("gonghui.stats.urls")),
     path("", include("gonghui.jobs.urls")),
     path("", include("gonghui.calendar.urls")),
@@ -63,5 +65,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "gonghui.core.views.permission_denied"
 handler404 = "gonghui.core.views.not_found"
 handler500 = "gonghui.core.views.server_error"

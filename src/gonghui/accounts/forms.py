@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.models import User
 from gonghui.core.forms import ServiceForm
+from gonghui.core.widgets import UnionPicker
 
 
 class UserForm(ServiceForm):
@@ -10,7 +11,11 @@ class UserForm(ServiceForm):
     last_name = forms.CharField(label=_("family name"), required=False)
     first_name = forms.CharField(label=_("given name"), required=False)
     phone = forms.CharField(label=_("mobile phone"), required=False)
-    union = forms.CharField(label=_("union"), help_text=_("Code of the union the user works for"))
+    union = forms.CharField(
+        label=_("union"),
+        help_text=_("Code of the union the user works for"),
+        widget=UnionPicker(),
+    )
     role = forms.ChoiceField(label=_("role"), choices=User.Role.choices)
     is_active = forms.BooleanField(label=_("account enabled"), required=False, initial=True)
     can_reveal_id_numbers = forms.BooleanField(

@@ -1,6 +1,5 @@
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from gonghui.accounts import services, two_factor
 from gonghui.accounts.forms import CodeForm, OwnPasswordForm, PasswordForm, UserForm
 from gonghui.accounts.models import User
 from gonghui.core import audit
+from gonghui.core.listing import Listing
 from gonghui.core.models import AuditEvent
 from gonghui.core.timeline import timeline
 from gonghui.core.views import form_page
@@ -33,6 +33,15 @@ def manager(request):
     return request.user
 
 
+USER_SORTS = {
+    "username": ("username",),
+    "name": ("last_name", "first_name"),
+    "union": ("union__code",),
+    "role": ("role",),
+    "last_login": ("last_login",),
+}
+
+
 def visible_user(request, pk):
     return get_object_or_404(User.objects.visible_to(request.user).select_related("union"), pk=pk)
 
@@ -40,14 +49,16 @@ def visible_user(request, pk):
 @login_required
 def user_list(request):
     manager(request)
-    users = User.objects.visible_to(request.user).select_related("union").order_by("username")
+    users = User.objects.visible_to(request.user).select_related("union")
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(
             Q(username__contains=q) | Q(last_name__contains=q) | Q(union__name__contains=q)
         )
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "q": q})
+    listing = Listing(request, users, sorts=USER_SORTS, default="username")
+    return render(
+        request, "accounts/user_list.html", {"page": listing.page, "listing": listing, "q": q}
+    )
 
 
 @login_required

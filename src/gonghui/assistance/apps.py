@@ -7,7 +7,7 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Hardship assistance")
 
     def ready(self):
-        from gonghui.assistance import closing
+        from gonghui.assistance import closing, todos
         from gonghui.unions import closing as union_closing
 
         union_closing.register(
@@ -17,3 +17,4 @@ class AssistanceConfig(AppConfig):
             conflicts=closing.conflicts,
             order=20,
         )
+        todos.register_todos()

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from gonghui.assistance import values as read
 from gonghui.assistance.figures import figures
+from gonghui.core.widgets import UnionPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AMOUNT_FORMAT = "#,##0.00"
@@ -37,7 +38,7 @@ class FiguresForm(forms.Form):
     """What to count: checked by `figures` itself, so the page names the same fields and
     says the same as the API."""
 
-    union = forms.CharField(label=gettext_lazy("union code"), required=False)
+    union = forms.CharField(label=gettext_lazy("union code"), required=False, widget=UnionPicker())
     start = forms.CharField(label=gettext_lazy("from"), required=False, widget=DATE)
     end = forms.CharField(label=gettext_lazy("until"), required=False, widget=DATE)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, HouseholdMember
 from gonghui.core.forms import ServiceForm
+from gonghui.core.widgets import UnionPicker
 from gonghui.lib.tabular import normalise_header
 from gonghui.lib.text import compact_code
 from gonghui.unions.models import TradeUnion
@@ -450,7 +451,7 @@ class CampaignForm(UnionCodeMixin, ServiceForm):
     )
     union = forms.CharField(
         label=gettext_lazy("union (code)"),
-        widget=CODE,
+        widget=UnionPicker(),
         help_text=gettext_lazy("Your own union if left empty."),
     )
     budget = money_field(gettext_lazy("budget (yuan)"))

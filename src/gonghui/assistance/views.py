@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import (
     DecimalField,
@@ -38,12 +37,37 @@ from gonghui.assistance.services import files, records
 from gonghui.assistance.workflow import HARDSHIP_FILE
 from gonghui.calendar import workdays
 from gonghui.core import crypto, masking
+from gonghui.core.listing import Listing
 from gonghui.core.scope import require_editor
 from gonghui.core.timeline import timeline
 from gonghui.core.validation import Errors
 from gonghui.unions.models import TradeUnion
 
-PAGE_SIZE = 50
+FILE_SORTS = {
+    "number": ("id",),
+    "head": ("head__name_pinyin",),
+    "union": ("union__code",),
+    "category": ("category",),
+    "status": ("status",),
+    "income": ("income_per_head",),
+    "applied_on": ("applied_on",),
+}
+RECORD_SORTS = {
+    "given_on": ("given_on",),
+    "name": ("name",),
+    "kind": ("kind",),
+    "amount": ("amount",),
+    "campaign": ("campaign__name",),
+    "union": ("union__code",),
+}
+CAMPAIGN_SORTS = {
+    "name": ("name",),
+    "year": ("year", "-starts_on"),
+    "season": ("season",),
+    "union": ("union__code",),
+    "starts_on": ("starts_on",),
+    "budget": ("budget",),
+}
 Status = HardshipFile.Status
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Decimal("0.00")
@@ -200,11 +224,15 @@ def file_list(request):
     visible = HardshipFile.objects.visible_to(request.user).select_related("head", "union")
     filterset = HardshipFileFilter(request.GET, visible, request=request)
     qs = filterset.qs if filterset.is_valid() else visible.none()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = Listing(request, qs, sorts=FILE_SORTS, default="-applied_on")
     on = read.today()
-    for file in page:
+    for file in listing.page:
         file.due = next_due(file, on) if file.is_open else None
-    return render(request, "assistance/file_list.html", {"filterset": filterset, "page": page})
+    return render(
+        request,
+        "assistance/file_list.html",
+        {"filterset": filterset, "page": listing.page, "listing": listing},
+    )
 
 
 @login_required
@@ -331,15 +359,16 @@ def file_step(request, pk, step):
 def reminder_list(request):
     """待办提醒: what the files in the user's scope need next, most urgent first."""
     found = reminders.for_user(request.user)
-    page = Paginator(found, 100).get_page(request.GET.get("page"))
-    for reminder in page:
+    listing = Listing(request, found, per_page=100)  # most urgent first, as found
+    for reminder in listing.page:
         with_days(reminder)
     overdue = sum(1 for r in found if r.overdue)
     return render(
         request,
         "assistance/reminders.html",
-        {"page": page, "overdue": overdue, "window": reminders.WINDOW_WORKDAYS},
-    )
+        {"page": listing.page, "listing": listing, "overdue": overdue,
+         "window": reminders.WINDOW_WORKDAYS},
+    )  # fmt: skip
 
 
 # --- assistance records -----------------------------------------------------------------
@@ -409,12 +438,13 @@ def record_list(request):
     filterset = AssistanceRecordFilter(request.GET, visible, request=request)
     qs = filterset.qs if filterset.is_valid() else visible.none()
     totals = qs.filter(cancelled_at__isnull=True).aggregate(amount=Sum("amount"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = Listing(request, qs, sorts=RECORD_SORTS, default="-given_on")
     return render(
         request,
         "assistance/record_list.html",
-        {"filterset": filterset, "page": page, "total": totals["amount"] or ZERO},
-    )
+        {"filterset": filterset, "page": listing.page, "listing": listing,
+         "total": totals["amount"] or ZERO},
+    )  # fmt: skip
 
 
 @login_required
@@ -491,10 +521,14 @@ def campaign_list(request):
     )
     filterset = CampaignFilter(request.GET, visible, request=request)
     qs = filterset.qs if filterset.is_valid() else visible.none()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for c in page:
+    listing = Listing(request, qs, sorts=CAMPAIGN_SORTS, default="-year")
+    for c in listing.page:
         c.remaining = c.budget - c.allocated - c.spent
-    return render(request, "assistance/campaign_list.html", {"filterset": filterset, "page": page})
+    return render(
+        request,
+        "assistance/campaign_list.html",
+        {"filterset": filterset, "page": listing.page, "listing": listing},
+    )
 
 
 @login_required

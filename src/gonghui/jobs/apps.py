@@ -8,4 +8,6 @@ class JobsConfig(AppConfig):
 
     def ready(self):
         # Each registers the kind of job it runs ("import", "export") in jobs/registry.py.
-        from gonghui.jobs import exporting, importing  # noqa: F401
+        from gonghui.jobs import todos
+
+        todos.register_todos()

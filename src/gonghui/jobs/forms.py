@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import upload_too_big
+from gonghui.core.widgets import UnionPicker
 
 
 class ImportForm(forms.Form):
@@ -13,7 +14,7 @@ class ImportForm(forms.Form):
         label=_("file"),
         help_text=_("An Excel workbook (.xlsx) or a CSV file; up to 1,048,575 rows."),
     )
-    union = forms.CharField(label=_("union code"), required=False)
+    union = forms.CharField(label=_("union code"), required=False, widget=UnionPicker())
     skip_invalid = forms.BooleanField(
         label=_("Import the good rows and report the bad ones"),
         required=False,

@@ -75,6 +75,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When its owner first opened the finished job: the home page's to-do counts the unseen.
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
     # Written while the job runs (with its progress, and by the worker every few seconds):
     # a running job whose heartbeat stops died with its worker (retention.fail_dead_jobs).
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)

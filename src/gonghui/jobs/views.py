@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,6 +85,9 @@ def job_list(request):
 @login_required
 def job_detail(request, pk):
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    if job.finished and job.seen_at is None and job.user_id == request.user.pk:
+        # Off the home page's to-do; update() so a worker's last write is not overwritten.
+        Job.objects.filter(pk=job.pk).update(seen_at=timezone.now())
     context = {
         "job": job,
         "result": runner.result_rows(job),

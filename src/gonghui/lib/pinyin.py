@@ -171,6 +171,13 @@ def _tokens(name: str) -> list[str]:
     return list(_read(text))
 
 
+def text_pinyin(text: str) -> tuple[str, str]:
+    """(full, initials) of an organisation's name, read as words, not as a personal
+    name: 成都市锦江区总工会 → ("chengdushijinjiangquzonggonghui", "cdsjjqzgh")."""
+    tokens = _read(unicodedata.normalize("NFKC", text or "").strip())
+    return ("".join(tokens), "".join(token[0] for token in tokens))
+
+
 def name_pinyin(name: str) -> tuple[str, str]:
     """(full, initials) of a personal name: 张三丰 → ("zhangsanfeng", "zsf").
 

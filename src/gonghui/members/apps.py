@@ -8,7 +8,7 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from gonghui.jobs import registry
-        from gonghui.members import closing
+        from gonghui.members import closing, todos
         from gonghui.members.exporters import MemberExporter
         from gonghui.members.importers import MemberImporter
         from gonghui.unions import closing as union_closing
@@ -17,3 +17,4 @@ class MembersConfig(AppConfig):
         registry.register_exporter("members", MemberExporter)
         # Members go first on a close: hardship files follow their households.
         union_closing.register("members", closing.hand_over, holds=closing.holds, order=10)
+        todos.register_todos()

@@ -130,12 +130,32 @@ class MembershipFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Membership.Status.choices, label=_("status"), empty_label=_("any status")
     )
+    current = django_filters.BooleanFilter(
+        method="filter_current",
+        label=_("members now (active or membership retained)"),
+        widget=forms.Select(
+            choices=[("", _("all memberships")), ("true", _("members now")),
+                     ("false", _("former members"))]
+        ),
+    )  # fmt: skip
+    joined_from = django_filters.DateFilter(
+        field_name="joined_on",
+        lookup_expr="gte",
+        label=_("joined on or after"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     employment_form = employment_form_filter("person__")
     platform = platform_filter("person__")
 
     class Meta:
         model = Membership
-        fields = ["q", "union", "status", "employment_form", "platform"]
+        fields = ["q", "union", "status", "current", "joined_from", "employment_form", "platform"]
+
+    def filter_current(self, queryset, name, value):
+        if value is None:
+            return queryset
+        current = Q(status__in=Membership.CURRENT)
+        return queryset.filter(current if value else ~current)
 
     def filter_union(self, queryset, name, value):
         """Members of the union and of every union below it."""

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import ServiceForm
+from gonghui.core.widgets import UnionPicker
 from gonghui.members.models import Membership, Person, Reveal
 from gonghui.members.services import NEXT_STATUS
 from gonghui.unions.models import TradeUnion
@@ -110,7 +111,9 @@ class MembershipStatusForm(ServiceForm):
 
 class TransferRequestForm(ServiceForm):
     to_union = forms.CharField(
-        label=_("receiving union code"), help_text=_("The new union approves the receipt.")
+        label=_("receiving union code"),
+        help_text=_("The new union approves the receipt."),
+        widget=UnionPicker(),
     )
     note = forms.CharField(label=_("note"), required=False, max_length=200)
 

@@ -362,6 +362,10 @@ def submit_application(data, actor=None, consent=False):
         require_editor(actor)
     errors = Errors()
     values = person_values(data, errors)
+    if actor is None and "employment_form" in data and not data["employment_form"]:
+        # Asked and left out on the join page (marked required there); a client that does
+        # not send it at all (the API's default) means a standard employee.
+        errors.add("employment_form", _("Choose your employment form."))
     if not consent and actor is None:
         errors.add("consent", _("Agree to the processing of your personal information first."))
     union = _receiving_union(data, values, errors)

@@ -5,17 +5,17 @@ and transfer forms), the transfer in- and outbox, the reveal log and phone relea
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.scope import ALL, require_editor, scope_path
+from gonghui.core.listing import Listing
+from gonghui.core.scope import require_editor
 from gonghui.core.timeline import timeline
 from gonghui.core.views import form_page
 from gonghui.lib.text import clean_text
-from gonghui.members import services
+from gonghui.members import services, todos
 from gonghui.members.api import JoinThrottle
 from gonghui.members.filters import MembershipFilter
 from gonghui.members.forms import (
@@ -32,7 +32,8 @@ from gonghui.members.models import JoinApplication, Membership, Reveal, Transfer
 
 def join(request):
     """The public join page, made for a phone."""
-    form = JoinForm(request.POST or None)
+    # Bound on any POST: an empty one must name every missing field, not show a blank form.
+    form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not JoinThrottle().allow_request(request, None):
             return render(request, "members/too_many.html", status=429)
@@ -52,7 +53,11 @@ def join(request):
     return render(
         request,
         "members/join.html",
-        {"form": form, "consent_version": services.CONSENT_VERSION},
+        {
+            "form": form,
+            "fields": [f for f in form.visible_fields() if f.name != "consent"],
+            "consent_version": services.CONSENT_VERSION,
+        },
     )
 
 
@@ -73,6 +78,29 @@ def join_status(request):
     )
 
 
+APPLICATION_SORTS = {
+    "number": ("number",),
+    "name": ("name",),
+    "union": ("union__code",),
+    "submitted_at": ("submitted_at",),
+}
+MEMBER_SORTS = {
+    "member_number": ("member_number",),
+    "name": ("person__name_pinyin",),
+    "union": ("union__code",),
+    "status": ("status",),
+    "joined_on": ("joined_on",),
+}
+TRANSFER_SORTS = {
+    "name": ("membership__person__name_pinyin",),
+    "from_union": ("from_union__code",),
+    "to_union": ("to_union__code",),
+    "status": ("status",),
+    "requested_at": ("requested_at",),
+}
+REVEAL_SORTS = {"at": ("at",), "user": ("user__username",), "field": ("field",)}
+
+
 @login_required
 def applications(request):
     """The review queue: pending applications to unions in the user's subtree."""
@@ -82,14 +110,13 @@ def applications(request):
         .filter(status=status)
         .select_related("union", "membership")
         .with_flags()
-        .order_by("submitted_at", "id")
     )
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    listing = Listing(request, queue, sorts=APPLICATION_SORTS, default="submitted_at")
     return render(
         request,
         "members/applications.html",
-        {"page": page, "status": status, "statuses": JoinApplication.Status.choices,
-         "reject_form": RejectForm()},
+        {"page": listing.page, "listing": listing, "status": status,
+         "statuses": JoinApplication.Status.choices, "reject_form": RejectForm()},
     )  # fmt: skip
 
 
@@ -135,13 +162,14 @@ def member_list(request):
     visible = Membership.objects.visible_to(request.user).select_related("person", "union")
     filterset = MembershipFilter(request.GET, visible, request=request)
     qs = filterset.qs if filterset.is_valid() else visible.none()
-    page = Paginator(qs.order_by("-joined_on", "-id"), 50).get_page(request.GET.get("page"))
+    listing = Listing(request, qs, sorts=MEMBER_SORTS, default="-joined_on")
     return render(
         request,
         "members/member_list.html",
         {
             "filterset": filterset,
-            "page": page,
+            "page": listing.page,
+            "listing": listing,
             "may_release_phones": services.may_release_phones(request.user),
         },
     )
@@ -248,24 +276,26 @@ TRANSFER_FILTERS = {
 def transfers(request):
     """收件箱 and 发件箱: transfers into the user's subtree, or out of it."""
     box = "out" if request.GET.get("box") == "out" else "in"
-    state = request.GET.get("state") if request.GET.get("state") in TRANSFER_FILTERS else "open"
-    path = scope_path(request.user)
+    state = request.GET.get("state")
+    state = state if state in TRANSFER_FILTERS or state == "ours" else "open"
     side = "from_union" if box == "out" else "to_union"
-    qs = Transfer.objects.visible_to(request.user).filter(**TRANSFER_FILTERS[state])
-    if path != ALL:
-        qs = qs.filter(**{f"{side}__path__startswith": path})
-    qs = qs.select_related(
-        "membership__person", "from_union", "to_union", "new_membership"
-    ).order_by("-requested_at", "-id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    if state == "ours":  # the next step is the user's union's: the to-do on the home page
+        status = Transfer.Status.REQUESTED if box == "out" else Transfer.Status.RELEASED
+        qs = todos.transfers_waiting(request.user, side, status)
+    else:
+        qs = todos.transfers_waiting(request.user, side, None).filter(**TRANSFER_FILTERS[state])
+    qs = qs.select_related("membership__person", "from_union", "to_union", "new_membership")
+    listing = Listing(request, qs, sorts=TRANSFER_SORTS, default="-requested_at")
     return render(
         request,
         "members/transfers.html",
         {
-            "page": page,
+            "page": listing.page,
+            "listing": listing,
             "box": box,
             "state": state,
             "states": [
+                ("ours", _("waiting for us")),
                 ("open", _("under way")),
                 ("completed", _("completed")),
                 ("rejected", _("rejected")),
@@ -331,8 +361,10 @@ def reveal_log(request):
     who = clean_text(request.GET.get("user"))
     if who:
         log = log.filter(user__username=who)
-    page = Paginator(log, 50).get_page(request.GET.get("page"))
-    return render(request, "members/reveal_log.html", {"page": page, "who": who})
+    listing = Listing(request, log, sorts=REVEAL_SORTS, default="-at")
+    return render(
+        request, "members/reveal_log.html", {"page": listing.page, "listing": listing, "who": who}
+    )
 
 
 @login_required

@@ -27,9 +27,11 @@ class Formation:
 
 def formation(user):
     """建会率 = employers with 25+ employees covered by a union ÷ such employers, over the
-    employers whose local federation lies in the user's subtree."""
+    employers of the user's subtree: those whose local federation lies in it (属地) and
+    those a union in it covers, the same set as the employer list shows. (Counting only
+    the first gave a grassroots union 0 employers while its list showed its own.)"""
     large = Q(employee_count__gte=LARGE_EMPLOYER)
-    counts = Employer.objects.in_territory_of(user).aggregate(
+    counts = Employer.objects.visible_to(user).aggregate(
         total=Count("pk"),
         large=Count("pk", filter=large),
         large_with_union=Count("pk", filter=large & Q(covering_union__isnull=False)),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.filters import FilterSet
+from gonghui.core.widgets import UnionPicker
 from gonghui.lib.text import compact_code
 from gonghui.regions.filters import code_prefix
 from gonghui.regions.models import Region
@@ -18,6 +19,18 @@ from gonghui.unions.models import Employer, TradeUnion
 
 def search_box(placeholder):
     return forms.TextInput(attrs={"placeholder": placeholder, "type": "search"})
+
+
+def union_search(value, prefix=""):
+    """A union by part of its name, its pinyin or initials (jjq, jinjiang), or its code."""
+    value = value.strip()
+    found = Q(**{f"{prefix}name__contains": value}) | Q(**{f"{prefix}code": compact_code(value)})
+    letters = value.replace(" ", "").lower()
+    if letters.isascii() and letters.isalpha():
+        found |= Q(**{f"{prefix}name_pinyin__contains": letters}) | Q(
+            **{f"{prefix}name_initials__contains": letters}
+        )
+    return found
 
 
 def visible_unions(request):
@@ -48,6 +61,7 @@ def union_code_filter(label, **kwargs):
         queryset=visible_unions,
         to_field_name="code",
         label=label,
+        widget=UnionPicker(),
         error_messages={"invalid_choice": _("No union with code %(value)s in your scope.")},
         **kwargs,
     )
@@ -71,8 +85,7 @@ class UnionFilter(FilterSet):
         fields = ["parent", "region", "kind", "status", "q"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__contains=value) | Q(code=compact_code(value)))
+        return queryset.filter(union_search(value))
 
 
 class EmployerFilter(FilterSet):

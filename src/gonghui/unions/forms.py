@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import ServiceForm
+from gonghui.core.widgets import UnionPicker
 from gonghui.unions.models import Employer, TradeUnion
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,12 +20,19 @@ def code_field(label, required=True, list_id=None, help_text=""):
     )
 
 
+def union_field(label, required=True, help_text=""):
+    """A union chosen by its code, with the picker's suggestions."""
+    return forms.CharField(
+        label=label, required=required, help_text=help_text, widget=UnionPicker()
+    )
+
+
 class UnionForm(ServiceForm):
     code = forms.CharField(label=_("union code"), max_length=40)
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=TradeUnion.Kind.choices)
     region = code_field(_("region"), list_id="region-options", help_text=_("Division code or name"))
-    parent = code_field(_("parent union"), help_text=_("Code of the parent union"))
+    parent = union_field(_("parent union"), help_text=_("Code of the parent union"))
     uscc = forms.CharField(label=_("union legal-person social-credit code"), required=False)
     founded_on = forms.DateField(label=_("founding date"), required=False, widget=DATE)
     chair = forms.CharField(label=_("chair"), required=False)
@@ -39,12 +47,12 @@ class UnionForm(ServiceForm):
 
 
 class MoveForm(ServiceForm):
-    parent = code_field(_("new parent union"), help_text=_("Code of the new parent union"))
+    parent = union_field(_("new parent union"), help_text=_("Code of the new parent union"))
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea({"rows": 2}))
 
 
 class PoolForm(ServiceForm):
-    pool_union = code_field(
+    pool_union = union_field(
         _("pool union for join applications"),
         required=False,
         help_text=_("Code of a new-forms-of-employment union of this federation; empty clears."),
@@ -53,7 +61,7 @@ class PoolForm(ServiceForm):
 
 
 class CloseForm(ServiceForm):
-    successor = code_field(_("successor"), required=False, help_text=_("Code of the successor"))
+    successor = union_field(_("successor"), required=False, help_text=_("Code of the successor"))
     ended_on = forms.DateField(label=_("end date"), required=False, widget=DATE)
     note = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea({"rows": 2}))
 
@@ -65,7 +73,7 @@ class EmployerForm(ServiceForm):
     industry = forms.ChoiceField(label=_("industry"), choices=Employer.Industry.choices)
     employee_count = forms.IntegerField(label=_("employees"), required=False, min_value=0)
     address = forms.CharField(label=_("address"), required=False)
-    local_union = code_field(_("local federation"), help_text=_("Code of the local federation"))
-    covering_union = code_field(
+    local_union = union_field(_("local federation"), help_text=_("Code of the local federation"))
+    covering_union = union_field(
         _("covering union"), required=False, help_text=_("Code of its own or joint union")
     )

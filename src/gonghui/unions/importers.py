@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core.scope import actor_or_system, require_editor, scope_path
 from gonghui.core.validation import Errors
 from gonghui.jobs.runner import JobRefused
+from gonghui.lib.pinyin import text_pinyin
 from gonghui.lib.tabular import Column
 from gonghui.lib.text import clean_text, compact_code
 from gonghui.regions.models import Region
@@ -266,6 +267,7 @@ UNION_STAGE = [
     ("code", "text"), ("name", "text"), ("kind", "text"), ("region_id", "text"),
     ("parent_code", "text"), ("uscc", "text"), ("founded_on", "date"), ("chair", "text"),
     ("contact_person", "text"), ("contact_phone", "text"), ("address", "text"),
+    ("name_pinyin", "text"), ("name_initials", "text"),
     # Filled by the set checks:
     ("unchanged", "int"), ("parent_id", "int"), ("level", "int"),
 ]  # fmt: skip
@@ -325,12 +327,12 @@ class UnionImporter(RegistryImporter):
         code = values["code"] if "code" not in errors.by_field else None
         if problems.messages:
             # Kept for the set checks: the same code further down, children waiting for it.
-            return [code, None, None, None, values.get("parent")] + [None] * 9
+            return [code, None, None, None, values.get("parent")] + [None] * 11
         region = values["region"]
         return [
             code, values["name"], values["kind"], region.code, values["parent"],
             values["uscc"], values["founded_on"], values["chair"], values["contact_person"],
-            values["contact_phone"], values["address"], 0, None, None,
+            values["contact_phone"], values["address"], *text_pinyin(values["name"]), 0, None, None,
         ]  # fmt: skip
 
     def check_set(self, stage, context, table):
@@ -498,7 +500,7 @@ class UnionImporter(RegistryImporter):
         s = stage.name
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         cols = "code, name, kind, region_id, uscc, founded_on, chair, contact_person, " \
-               "contact_phone, address"  # fmt: skip
+               "contact_phone, address, name_pinyin, name_initials"  # fmt: skip
         created, level = 0, 0
         with connection.cursor() as c:
             while True:

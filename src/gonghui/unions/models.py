@@ -4,8 +4,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.scope import ALL, ScopedQuerySet, scope_path
+from gonghui.core.scope import ScopedQuerySet
 from gonghui.jobs.models import import_job_field
+from gonghui.lib.pinyin import text_pinyin
 
 
 class TradeUnionQuerySet(ScopedQuerySet):
@@ -52,6 +53,9 @@ class TradeUnion(models.Model):
         help_text=_("Statistical code (统计编码): letters and digits, unique nationwide."),
     )
     name = models.CharField(_("name"), max_length=100)
+    # For the union picker's search by pinyin or initials; kept by save() and the importer.
+    name_pinyin = models.CharField(max_length=400, editable=False, default="")
+    name_initials = models.CharField(max_length=100, editable=False, default="")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
@@ -129,6 +133,14 @@ class TradeUnion(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is None or "name" in fields:
+            self.name_pinyin, self.name_initials = text_pinyin(self.name)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("unions:detail", args=[self.pk])
 
@@ -147,14 +159,6 @@ class TradeUnion(models.Model):
 
 class EmployerQuerySet(ScopedQuerySet):
     scope_paths = ("local_union__path", "covering_union__path")
-
-    def in_territory_of(self, user):
-        """Employers whose local federation lies in the user's subtree (属地): the base of
-        the union-formation rate. One join, where visible_to needs two."""
-        path = scope_path(user)
-        if path is None:
-            return self.none()
-        return self if path == ALL else self.filter(local_union__path__startswith=path)
 
 
 class Employer(models.Model):

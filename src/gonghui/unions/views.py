@@ -1,10 +1,10 @@
 """Web pages for unions and employers: thin, every change through services."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from gonghui.core.listing import Listing
 from gonghui.core.scope import require_editor
 from gonghui.core.timeline import timeline
 from gonghui.core.views import form_page
@@ -14,6 +14,20 @@ from gonghui.unions.forms import CloseForm, EmployerForm, MoveForm, PoolForm, Un
 from gonghui.unions.models import Employer, TradeUnion
 
 PAGE_SIZE = 50
+UNION_SORTS = {
+    "code": ("code",),
+    "name": ("name_pinyin",),
+    "kind": ("kind",),
+    "region": ("region_id",),
+    "status": ("status",),
+}
+EMPLOYER_SORTS = {
+    "name": ("name",),
+    "uscc": ("uscc",),
+    "industry": ("industry",),
+    "employees": ("employee_count",),
+    "union": ("covering_union__code",),
+}
 
 
 def visible_union(request, pk):
@@ -42,9 +56,9 @@ def union_list(request):
     visible = TradeUnion.objects.visible_to(request.user)
     filterset = UnionFilter(request.GET or None, visible.select_related("region"), request=request)
     searching = any(request.GET.get(k) for k in filterset.filters)
-    page = None
+    listing = None
     if searching and filterset.is_valid():
-        page = Paginator(filterset.qs.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
+        listing = Listing(request, filterset.qs, sorts=UNION_SORTS, default="code")
     if request.user.is_platform_admin:
         roots = visible.filter(parent__isnull=True)
     else:
@@ -55,7 +69,8 @@ def union_list(request):
         {
             "filterset": filterset,
             "searching": searching,
-            "page": page,
+            "page": listing and listing.page,
+            "listing": listing,
             "roots": roots.with_child_counts(),
             "tree_text": {
                 "more": _("Show more"),
@@ -176,8 +191,12 @@ def employer_list(request):
     visible = Employer.objects.visible_to(request.user).select_related("region", "covering_union")
     filterset = EmployerFilter(request.GET, visible, request=request)
     qs = filterset.qs if filterset.is_valid() else visible.none()
-    page = Paginator(qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "unions/employer_list.html", {"filterset": filterset, "page": page})
+    listing = Listing(request, qs, sorts=EMPLOYER_SORTS, default="name")
+    return render(
+        request,
+        "unions/employer_list.html",
+        {"filterset": filterset, "page": listing.page, "listing": listing},
+    )
 
 
 @login_required
