@@ -87,6 +87,7 @@ def test_the_pager_links_first_and_last_pages(tree, members, monkeypatch):
     page = client.get("/members/", {"per_page": "2", "page": "2", "sort": "name"})
     html = page.content.decode()
     assert names(html) == ["陈晨", "王五"]
+
     def link(rel):
         query = re.search(rf'href="\?([^"]*)" rel="{rel}"', html).group(1)
         return sorted(query.split("&amp;"))

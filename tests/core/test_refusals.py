@@ -48,9 +48,7 @@ def test_a_refused_action_from_elsewhere_gets_a_page_with_the_reason_and_a_way_b
 def test_a_referer_of_another_site_is_not_followed(tree):
     client = Client()
     client.force_login(tree.ro)
-    response = client.post(
-        "/unions/new/", {"name": "x"}, HTTP_REFERER="https://evil.example/phish"
-    )
+    response = client.post("/unions/new/", {"name": "x"}, HTTP_REFERER="https://evil.example/phish")
     assert response.status_code == 403
     assert "evil.example" not in response.content.decode()
 

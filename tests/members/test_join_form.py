@@ -34,8 +34,9 @@ def test_an_empty_form_names_every_required_field_at_once(tree):
 
 
 def test_a_bad_phone_is_named_beside_other_bad_fields(tree):
-    response = Client().post("/join/", {"name": "区小华", "id_number": "510104199203081234",
-                                        "phone": "1234", "employment_form": "standard"})  # fmt: skip
+    data = {"name": "区小华", "id_number": "510104199203081234", "phone": "1234",
+            "employment_form": "standard"}  # fmt: skip
+    response = Client().post("/join/", data)
     shown = errors(response)
     assert {"id_number", "phone", "union", "consent"} <= set(shown)
     assert "手机" in shown["phone"][0] or "号码" in shown["phone"][0]

@@ -47,8 +47,9 @@ def test_a_renamed_union_is_found_by_its_new_pinyin(tree, root_admin):
 
 def test_imported_unions_get_their_pinyin(tree, tmp_path):
     path = tmp_path / "unions.xlsx"
-    workbook(path, ["工会名称", "工会编码", "上级工会编码", "工会类型", "区划代码"],
-             [["锦江区东大街工会", "5101040188", "5101040000", "乡镇（街道）工会", "510104"]])  # fmt: skip
+    header = ["工会名称", "工会编码", "上级工会编码", "工会类型", "区划代码"]
+    cells = ["锦江区东大街工会", "5101040188", "5101040000", "乡镇（街道）工会", "510104"]
+    workbook(path, header, [cells])
     _out, error = run("import", "unions", str(path), "--user", "xian")
     assert error is None, error
     union = TradeUnion.objects.get(code="5101040188")

@@ -176,7 +176,7 @@ def workbook_of(result):
     formats = {5: DATE_FORMAT, 6: DATE_FORMAT, 7: AMOUNT_FORMAT, 9: AMOUNT_FORMAT, 10: SHARE_FORMAT}
     out.row("四、活动预算执行", bold=True)
     out.row(
-        "活动", "举办工会", "工会代码", "下拨自", "年度", "开始日期", "结束日期", "预算（元）",
+        "活动", "举办工会", "工会编码", "下拨自", "年度", "开始日期", "结束日期", "预算（元）",
         "支出人次", "已支出（元）", "使用比例", bold=True,
     )  # fmt: skip
     budgets = result["budgets"]

@@ -99,6 +99,7 @@ def run(job, progress, exporter):
             headers,
             rows(),
             text_columns=exporter.text_columns(reveal),
+            sheet_title=str(exporter.title),  # named for what it holds, not Sheet1
         )
     else:
         count = write_csv(files.private_file(job.folder / name), headers, rows())

@@ -359,7 +359,8 @@ def write_report(job, stage, table, progress):
             ]
 
     # The cells as sent, kept as text (an ID number must not turn into 5.1E+17 here either).
-    write_xlsx(path, headers, rows(), text_columns=range(2, len(headers)))
+    write_xlsx(path, headers, rows(), text_columns=range(2, len(headers)),
+               sheet_title="错误报告")  # Chinese like the report's headers  # fmt: skip
     return REPORT_NAME, preview
 
 

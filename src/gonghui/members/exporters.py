@@ -12,13 +12,19 @@ def _date(value):
     return value.isoformat() if value else ""
 
 
+def _region(region):
+    return region.full_name.replace(" ", "") if region else ""  # as a clerk writes it
+
+
 class MemberExporter:
     subject = "members"
     title = gettext_lazy("member roster")
     filterset = MembershipFilter
 
     def queryset(self, user):
-        return Membership.objects.visible_to(user).select_related("person", "union")
+        return Membership.objects.visible_to(user).select_related(
+            "person__household_region", "person__residence_region", "union"
+        )
 
     def columns(self, reveal):
         """(header, value of a membership) for each column."""
@@ -39,9 +45,10 @@ class MemberExporter:
             ("学历", lambda m: m.person.get_education_display()),
             ("就业形态", lambda m: m.person.get_employment_form_display()),
             ("平台类型", lambda m: m.person.get_platform_display()),
-            ("户籍地", lambda m: m.person.household_region_id or ""),
-            ("常住地", lambda m: m.person.residence_region_id or ""),
-            ("工会代码", lambda m: m.union.code),
+            # Names, not codes (the importer reads both back).
+            ("户籍地", lambda m: _region(m.person.household_region)),
+            ("常住地", lambda m: _region(m.person.residence_region)),
+            ("工会编码", lambda m: m.union.code),
             ("工会名称", lambda m: m.union.name),
             ("入会时间", lambda m: _date(m.joined_on)),
             ("会籍状态", lambda m: m.get_status_display()),
@@ -51,7 +58,7 @@ class MemberExporter:
 
     def text_columns(self, reveal):
         """Columns Excel must keep as text (numbers it would otherwise mangle)."""
-        return ["会员编号", "公民身份号码", "手机号码", "户籍地", "常住地", "工会代码", "会员卡号"]
+        return ["会员编号", "公民身份号码", "手机号码", "工会编码", "会员卡号"]
 
     def log_reveal(self, user, job, count):
         Reveal.objects.create(

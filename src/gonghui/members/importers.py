@@ -48,7 +48,12 @@ COLUMNS = [
         "household_region", "户籍地", ("户籍所在地", "户籍地区划代码", "户口所在地"), kind="code"
     ),
     Column("residence_region", "常住地", ("现居住地", "居住地", "常住地区划代码"), kind="code"),
-    Column("union", "工会代码", ("所属工会代码", "基层工会代码", "工会组织代码"), kind="code"),
+    Column(
+        "union",
+        "工会编码",
+        ("工会代码", "所属工会代码", "基层工会代码", "工会组织代码"),
+        kind="code",
+    ),
     Column("joined_on", "入会时间", ("入会日期", "加入工会时间"), kind="date"),
     Column("card_number", "会员卡号", ("会员服务卡号", "工会会员卡号", "服务卡号"), kind="code"),
 ]
@@ -121,7 +126,7 @@ class Context:
         self.table = table
         # The union for rows that name none. One that cannot take them (a federation, as
         # the form offers a county's staff) refuses the file only when no row can name
-        # its own; with a 工会代码 column, the rows without a code are the ones in error.
+        # its own; with a 工会编码 column, the rows without a code are the ones in error.
         self.default_union, self.default_refusal = None, None
         code = job.options.get("union")
         if code:
@@ -161,7 +166,7 @@ class Context:
 class MemberImporter:
     subject = "members"
     title = gettext_lazy("member roster")  # 会员基本信息采集表
-    union_help = gettext_lazy("The union the members join, for rows without a 工会代码 column.")
+    union_help = gettext_lazy("The union the members join, for rows without a 工会编码 column.")
     columns = COLUMNS
     stage_columns = STAGE_COLUMNS
     merges_while_reading = True  # see jobs/merging.py

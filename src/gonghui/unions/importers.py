@@ -43,8 +43,8 @@ USCC_ALIASES = ("社会信用代码", "信用代码", "统一信用代码", "统
 UNION_COLUMNS = [
     Column(
         "code",
-        "工会代码",
-        ("组织代码", "工会组织代码", "工会编码", "工会统计编码", "统计编码", "工会组织编码"),
+        "工会编码",  # the platform's word; 工会代码 and the others are read as well
+        ("工会代码", "组织代码", "工会组织代码", "工会统计编码", "统计编码", "工会组织编码"),
         required=True,
         kind="code",
     ),
@@ -52,8 +52,8 @@ UNION_COLUMNS = [
     Column("kind", "工会类别", ("组织类型", "工会类型", "工会组织类型", "组织类别"), required=True),
     Column(
         "parent",
-        "上级工会代码",
-        ("上级工会组织代码", "上级组织代码", "上级工会编码", "上级代码"),
+        "上级工会编码",
+        ("上级工会代码", "上级工会组织代码", "上级组织代码", "上级代码"),
         kind="code",
     ),
     Column("region", "所在行政区划", REGION_ALIASES, required=True, kind="code"),
@@ -75,14 +75,14 @@ EMPLOYER_COLUMNS = [
     Column("address", "单位地址", ("地址", "注册地址", "经营地址", "详细地址")),
     Column(
         "local_union",
-        "属地工会代码",
-        ("属地工会", "属地总工会代码", "属地工会编码", "所在地工会代码"),
+        "属地工会编码",
+        ("属地工会代码", "属地工会", "属地总工会代码", "所在地工会代码"),
         kind="code",
     ),
     Column(
         "covering_union",
-        "建会工会代码",
-        ("所属工会代码", "本单位工会代码", "单位工会代码", "工会代码", "建会工会编码"),
+        "建会工会编码",
+        ("建会工会代码", "所属工会代码", "本单位工会代码", "单位工会代码", "工会代码", "工会编码"),
         kind="code",
     ),
 ]
@@ -286,7 +286,7 @@ class UnionImporter(RegistryImporter):
     subject = "unions"
     title = gettext_lazy("union organisation roster")  # 工会组织基本信息采集表
     union_help = gettext_lazy(
-        "The parent union of the rows that leave 上级工会代码 empty (or have no such column)."
+        "The parent union of the rows that leave 上级工会编码 empty (or have no such column)."
     )
     columns = UNION_COLUMNS
     stage_columns = UNION_STAGE
@@ -569,7 +569,7 @@ class EmployerImporter(RegistryImporter):
     subject = "employers"
     title = gettext_lazy("employer roster")  # 用人单位信息采集表
     union_help = gettext_lazy(
-        "The local federation of the rows that leave 属地工会代码 empty (or have no such column)."
+        "The local federation of the rows that leave 属地工会编码 empty (or have no such column)."
     )
     columns = EMPLOYER_COLUMNS
     stage_columns = EMPLOYER_STAGE
