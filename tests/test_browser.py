@@ -3,8 +3,11 @@
 Builds the demo with `gonghui demo --no-serve` into a fresh SQLite data folder,
 starts `gonghui serve`, logs in as `xian` (password, then the two-factor code that
 `gonghui totp xian` prints), opens the tree and a union page,
-makes a bad edit and reads the error. Screenshots go to screenshots/ (or
-$GONGHUI_SCREENSHOTS) for a person to look at.
+makes a bad edit and reads the error. Then the start of a working day for each
+role (xian, jiceng, sheng, admin), at desktop and phone width: take a to-do from the
+home page, act on it (approve, refuse, receive, open a finished export), and see its
+count go down; the menu, the union picker and the pager on the way. Screenshots go
+to screenshots/ (or $GONGHUI_SCREENSHOTS) for a person to look at.
 """
 
 import os
@@ -103,7 +106,17 @@ def console_error(message):
     return message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico")
 
 
+SESSIONS = {}  # username: cookies of a session that passed both factors
+
+
 def login(page, server, username):
+    """Log in with password and code once per user; later tests reuse that session, as a
+    person's browser does, so they do not wait for the next 30-second code."""
+    if username in SESSIONS:
+        page.context.add_cookies(SESSIONS[username])
+        page.goto(f"{server}/")
+        if "/login/" not in page.url:
+            return
     page.goto(f"{server}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "gonghui-demo")
@@ -112,7 +125,7 @@ def login(page, server, username):
     # The demo's users log in with two factors: the code their app would show.
     for _ in range(3):
         if "/account/two-factor/" not in page.url:
-            return
+            break
         code = subprocess.run(
             [*GONGHUI, "totp", username], env=DEMO_ENV, check=True, capture_output=True, text=True
         ).stdout.strip()
@@ -123,6 +136,23 @@ def login(page, server, username):
             # A code counts once: three logins in one 30-second step wait for the next.
             time.sleep(30 - time.time() % 30 + 1)
     assert "/account/two-factor/" not in page.url, "the two-factor code was refused"
+    SESSIONS[username] = page.context.cookies()
+
+
+def open_menu(page, group, item):
+    """Open a page from the top menu as a person does: the group, then its item."""
+    page.locator(".menu .group > button", has_text=group).click()
+    page.locator(".menu .group.open .drop").get_by_role("link", name=item, exact=True).click()
+    page.wait_for_load_state()
+
+
+def todo_count(page, key):
+    return int(page.inner_text(f"[data-todo={key}] .num"))
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
 def test_xian_browses_edits_and_reads_the_timeline(page, server):
@@ -132,7 +162,7 @@ def test_xian_browses_edits_and_reads_the_timeline(page, server):
     assert "锦江区总工会" in page.inner_text("main h1")
     page.screenshot(path=SHOTS / "home.png", full_page=True)
 
-    page.click("text=工会组织")
+    open_menu(page, "组织", "工会组织")
     tree = page.locator("#union-tree")
     assert tree.locator("> li").count() == 1  # xian's own county is the only root
     tree.locator("> li > button.toggle").click()
@@ -174,7 +204,7 @@ def test_xian_opens_a_member_and_reveals_the_id_number(page, server):
     SHOTS.mkdir(parents=True, exist_ok=True)
     login(page, server, "xian")
     page.wait_for_selector(".cards")
-    page.click("nav >> text=会员")
+    open_menu(page, "会员", "会员名册")
     page.wait_for_selector("table.grid tbody tr")
     page.screenshot(path=SHOTS / "members.png", full_page=True)
     page.locator("table.grid tbody tr td a").first.click()
@@ -190,7 +220,7 @@ def test_xian_opens_a_member_and_reveals_the_id_number(page, server):
     assert len(whole) == 18 and whole[:6] == masked[:6] and whole[-4:] == masked[-4:]
     page.screenshot(path=SHOTS / "member.png", full_page=True)
 
-    page.click("nav >> text=会员关系接转")
+    open_menu(page, "会员", "会员关系接转")
     page.wait_for_selector("table.grid")
     page.screenshot(path=SHOTS / "transfers.png", full_page=True)
 
@@ -245,10 +275,140 @@ def test_xian_opens_a_campaign_tree(page, server):
     """The campaign page indents its allocations by CSS class (no inline style)."""
     login(page, server, "xian")
     page.wait_for_selector(".cards")
-    page.click("nav >> text=帮扶活动")
-    page.locator("table.grid tbody tr td a").first.click()
+    open_menu(page, "困难职工帮扶", "帮扶活动")
+    # The county's winter allocation, which it passed on to its unions.
+    rows = page.locator("table.grid tbody tr", has_text="锦江区总工会")
+    rows.filter(has_text="冬送温暖").locator("td a").first.click()
     page.wait_for_selector("td.indent")
     top, child = page.locator("td.indent").nth(0), page.locator("td.indent").nth(1)
     pad = "el => parseFloat(getComputedStyle(el).paddingLeft)"
     assert child.evaluate(pad) > top.evaluate(pad)
     page.screenshot(path=SHOTS / "campaign.png", full_page=True)
+
+
+# The start of a working day, one role at a time: log in, take a to-do from the home
+# page, act on it, come back and see the count go down. At desktop and phone width.
+PHONE = {"width": 375, "height": 740}
+
+
+def no_sideways_scroll(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_xian_approves_a_join_application_from_the_home_page(page, server, phone):
+    if phone:
+        page.set_viewport_size(PHONE)
+    login(page, server, "xian")
+    before = todo_count(page, "join_applications")
+    assert before > 0
+    page.click("[data-todo=join_applications] a")
+    page.wait_for_selector("table.grid tbody tr")
+    no_sideways_scroll(page)
+    # One to another union than jiceng's, whose own queue is jiceng's to work.
+    row = page.locator("table.grid tbody tr").filter(has_not_text="成都明腾服装有限公司工会").first
+    name = row.locator("td").nth(2).inner_text()
+    shot(page, f"xian-applications{'-phone' if phone else ''}")
+    row.locator("input[type=checkbox]").check()
+    page.click("text=批准所选申请")
+    page.wait_for_selector(".messages")
+    assert "已批准 1 份申请" in page.inner_text(".messages")
+    assert name not in page.inner_text("table.grid tbody")
+    page.click(".brand")
+    page.wait_for_selector(".todos")
+    assert todo_count(page, "join_applications") == before - 1
+    no_sideways_scroll(page)
+    shot(page, f"xian-home-after{'-phone' if phone else ''}")
+
+
+def test_jiceng_on_a_phone_refuses_an_application_with_a_reason(page, server):
+    page.set_viewport_size(PHONE)
+    login(page, server, "jiceng")
+    before = todo_count(page, "join_applications")
+    assert before > 0
+    shot(page, "jiceng-home-phone")
+    page.click("[data-todo=join_applications] a")
+    row = page.locator("table.grid tbody tr").first
+    row.locator("input[name=reason]").fill("非本单位职工")
+    row.locator("button", has_text="不通过").click()
+    page.wait_for_selector(".messages")
+    assert "未予通过" in page.inner_text(".messages")
+    page.click("text=未通过")
+    assert "非本单位职工" in page.inner_text("table.grid tbody")
+    shot(page, "jiceng-refused-phone")
+    page.click(".brand")
+    after = todo_count(page, "join_applications")
+    assert after == before - 1
+    if after == 0:  # an empty queue is shown as done, not hidden
+        assert "done" in page.get_attribute("[data-todo=join_applications]", "class")
+
+
+def test_sheng_receives_a_transfer_and_picks_a_union_by_pinyin(page, server):
+    login(page, server, "sheng")
+    before = todo_count(page, "transfers_to_receive")
+    assert before > 0
+    page.click("[data-todo=transfers_to_receive] a")
+    page.wait_for_selector("table.grid tbody tr")
+    shot(page, "sheng-transfers-in")
+    page.locator("table.grid tbody tr").first.locator("button", has_text="同意接收").click()
+    page.wait_for_selector(".messages")
+    page.click(".brand")
+    assert todo_count(page, "transfers_to_receive") == before - 1
+
+    # The member roster, narrowed to one county found by its initials.
+    open_menu(page, "会员", "会员名册")
+    box = page.locator("input[data-picker=union]")
+    box.fill("jjq")
+    page.wait_for_selector(".picker-list li")
+    suggestions = page.inner_text(".picker-list")
+    assert "锦江区总工会" in suggestions
+    shot(page, "sheng-picker")
+    page.locator(".picker-list li", has_text="锦江区总工会").first.click()
+    assert box.input_value().isdigit()
+    assert "锦江区总工会" in page.inner_text(".picker-name")
+    page.click("form.filters button.primary")
+    page.wait_for_selector(".pager")
+    unions = page.locator("table.grid tbody tr td:nth-child(4)").all_inner_texts()
+    assert unions, "the county's members are listed"
+    assert "共" in page.inner_text(".pager .count")
+    shot(page, "sheng-members-jinjiang")
+
+
+def test_admin_exports_and_finds_the_finished_job_on_the_home_page(page, server):
+    login(page, server, "admin")
+    before = todo_count(page, "jobs_finished")
+    open_menu(page, "会员", "会员名册")
+    page.click("summary >> text=导出")
+    page.locator("details.action button.primary").click()
+    page.wait_for_url("**/jobs/**")
+    page.click(".brand")  # off to something else while the worker exports
+    for _ in range(60):
+        if todo_count(page, "jobs_finished") == before + 1:
+            break
+        time.sleep(0.5)
+        page.reload()
+    assert todo_count(page, "jobs_finished") == before + 1
+    page.click("[data-todo=jobs_finished] a")
+    page.locator("table.grid tbody tr td a").first.click()
+    page.wait_for_selector(".job-end.succeeded")
+    shot(page, "admin-export-job")
+    page.click(".brand")
+    assert todo_count(page, "jobs_finished") == before
+
+    open_menu(page, "系统管理", "用户")
+    page.wait_for_selector("table.grid tbody tr")
+    assert "xian" in page.inner_text("table.grid tbody")
+    shot(page, "admin-users")
+
+
+def test_the_menu_opens_by_tap_on_a_phone(page, server):
+    page.set_viewport_size(PHONE)
+    login(page, server, "xian")
+    page.locator(".menu .group > button", has_text="困难职工帮扶").click()
+    drop = page.locator(".menu .group.open .drop")
+    assert drop.is_visible()
+    no_sideways_scroll(page)
+    shot(page, "xian-menu-phone")
+    page.keyboard.press("Escape")
+    assert not drop.is_visible()

@@ -121,8 +121,6 @@ def test_django_loads_the_catalogue():
         assert translation.gettext("Unknown division code %(code)s.") % {"code": "510199"} == (
             "区划代码 510199 不存在。"
         )
-        assert translation.ngettext("%(n)s employer", "%(n)s employers", 3) % {"n": 3} == (
-            "共 3 家用人单位"
-        )
+        assert translation.ngettext("%(n)s in all", "%(n)s in all", 3) % {"n": 3} == "共 3 条"
     with translation.override("en"):
         assert translation.gettext("Log in") == "Log in"

@@ -189,8 +189,10 @@ def assert_households_are_real():
         assert member.id_number_masked == mask_id(number)
         assert member.id_number_index == crypto.blind_index(number)
         assert member.birth_date.strftime("%Y%m%d") == number[6:14]
-        # Work fits the age, as of the file's last day.
-        years = age(member.birth_date, member.file.closed_on or today)
+        # Work fits the age, as of the file's last day (a refused file stops at its review).
+        file = member.file
+        last = file.reviewed_on if file.status == file.Status.REJECTED else file.closed_on
+        years = age(member.birth_date, last or today)
         if member.work == HouseholdMember.Work.PRESCHOOL:
             assert years < 6
         elif member.work == HouseholdMember.Work.STUDENT:

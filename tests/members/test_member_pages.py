@@ -104,7 +104,7 @@ def test_status_change_on_the_page(tree, membership):
 def test_transfer_from_the_member_page_through_both_boxes(tree, membership):
     jiceng = signed_in(tree.jiceng)
     wrong = jiceng.post(f"/members/{membership.pk}/transfer/", {"to_union": "9999999999"})
-    assert "接收工会代码：" in wrong.content.decode()
+    assert "接收工会编码：" in wrong.content.decode()
     assert not Transfer.objects.exists()
     asked = jiceng.post(f"/members/{membership.pk}/transfer/", {"to_union": "5101050101"})
     assert asked.status_code == 302

@@ -221,7 +221,10 @@ class Story:
 
     def grow_up(self, on):
         """Children who start school or leave it by `on`: the household corrected as
-        files.update corrects it."""
+        files.update corrects it. A closed file's household stays as it was at the
+        close (a reopened file takes it over from there)."""
+        if self.file.status not in HardshipFile.OPEN:
+            return
         grown = False
         for d in self.rows:
             years = age(d.birth, on)
@@ -229,7 +232,7 @@ class Story:
                 d.work, grown = Work.STUDENT, True
             elif d.work == Work.STUDENT and years >= 23:
                 d.work, grown = Work.UNEMPLOYED, True
-        if grown and self.file.status in HardshipFile.OPEN:
+        if grown:
             data = files.description(self.file)
             work = {d.number: d.work for d in self.rows}
             for row in data["household"]:
