@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from stdnum.cn import ric
 
 from gonghui.assistance.services import campaigns, records
+from gonghui.cases import services as cases
 from gonghui.members import services as members
 from gonghui.unions import services as unions
 
@@ -46,7 +47,7 @@ def id_number(seq, prefix="510104"):
 def records_to_find(tree, root_admin):
     """Something of every kind in xian's county, with empty optional fields, for the
     answers to carry: members, a pending application, an employer, a campaign and its
-    allocation, an assistance record."""
+    allocation, an assistance record, cases."""
     for seq in (1, 2):
         application = members.submit_application(
             {"name": f"会员{seq}", "id_number": id_number(seq), "phone": f"1390000000{seq}",
@@ -75,6 +76,20 @@ def records_to_find(tree, root_admin):
         {"campaign": county.pk, "name": "会员1", "id_number": id_number(1), "amount": "500",
          "given_on": "2026-12-01"},
     )  # fmt: skip
+    # Cases with their optional fields empty: one just taken, one concluded with an action.
+    cases.take(
+        tree.xian,
+        {"channel": "hotline", "kind": "consultation", "subject": "other", "caller_name": "来电人",
+         "phone": "13900000009", "request": "咨询", "received_on": "2026-12-01"},
+    )  # fmt: skip
+    handled = cases.take(
+        tree.xian,
+        {"channel": "letter", "kind": "complaint", "subject": "wages", "caller_name": "来信人",
+         "phone": "02886000000", "request": "投诉", "received_on": "2026-12-01"},
+    )  # fmt: skip
+    cases.start_handling(tree.xian, handled, {})
+    cases.record_action(tree.xian, handled, {"kind": "other", "text": "电话联系用人单位"})
+    cases.conclude(tree.xian, handled, {"outcome": "resolved", "answer": "已解决"})
 
 
 @pytest.fixture

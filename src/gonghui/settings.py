@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.members",
     "gonghui.assistance",
+    "gonghui.cases",
     "gonghui.stats",
     "gonghui.demo",
 ]

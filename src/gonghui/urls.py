@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from gonghui.accounts import api as accounts_api
 from gonghui.assistance import api as assistance_api
 from gonghui.assistance.figures_views import FiguresView
+from gonghui.cases import api as cases_api
 from gonghui.core import views as core_views
 from gonghui.core.routes import Router
 from gonghui.jobs.api import ExportView, ImportView, JobViewSet
@@ -35,6 +36,7 @@ router.register(
 )
 router.register("campaigns", assistance_api.CampaignViewSet, basename="campaign")
 router.register("hardship-reminders", assistance_api.ReminderViewSet, basename="hardship-reminder")
+router.register("cases", cases_api.CaseViewSet, basename="case")
 
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
@@ -54,6 +56,7 @@ urlpatterns = [
     path("", include("gonghui.unions.urls")),
     path("", include("gonghui.members.urls")),
     path("", include("gonghui.assistance.urls")),
+    path("", include("gonghui.cases.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start script from a URL: the CSP allows no inline script.

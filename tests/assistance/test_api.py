@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from households import D, file_data, filed, make_id, member
 from rest_framework.test import APIClient
 
-from gonghui.assistance import values
 from gonghui.assistance.models import (
     AssistanceRecord,
     Campaign,
@@ -19,6 +18,7 @@ from gonghui.assistance.models import (
     HouseholdMember,
 )
 from gonghui.assistance.services import campaigns, files, records
+from gonghui.core import values
 from gonghui.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

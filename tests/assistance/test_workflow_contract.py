@@ -9,10 +9,10 @@ from django.urls import reverse
 from households import D, file_data, member
 from rest_framework.test import APIClient
 
-from gonghui.assistance import values
 from gonghui.assistance.models import HardshipFile
 from gonghui.assistance.services import files
 from gonghui.assistance.workflow import HARDSHIP_FILE
+from gonghui.core import values
 from gonghui.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from gonghui.assistance import reminders
-from gonghui.assistance import values as read
 from gonghui.assistance.filters import (
     AssistanceRecordFilter,
     CampaignFilter,
@@ -35,21 +34,13 @@ from gonghui.assistance.models import (
 from gonghui.assistance.services import campaigns, files, records
 from gonghui.assistance.workflow import HARDSHIP_FILE
 from gonghui.core import masking
+from gonghui.core import values as read
 from gonghui.core.api import ScopedViewSet
 from gonghui.core.timeline import AuditEventSerializer, timeline
+from gonghui.core.workflow_api import payload, with_transitions
 from gonghui.unions.models import TradeUnion
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-def payload(request):
-    """The request's object as the services read it."""
-    data = request.data
-    if hasattr(data, "dict"):  # a form post (QueryDict): one value per key
-        data = data.dict()
-    if not isinstance(data, dict):
-        raise ValidationError(_("Send a JSON object."))
-    return data
 
 
 def with_union(user, data, prefix=""):
@@ -176,21 +167,6 @@ class HardshipFileDetailSerializer(HardshipFileSerializer):
         return ClashSerializer(clashes, many=True, context={"visible": visible}).data
 
 
-def step(name, service, request, doc, status=200):
-    """A lifecycle step as a POST action on one file; answers with the file's detail
-    (reopening: the new file's)."""
-
-    def view(self, req, pk=None):
-        result = service(req.user, self.get_object(), payload(req))
-        # record_visit answers with the visit; the client wants its file.
-        return self.respond(result.file if isinstance(result, HomeVisit) else result, status)
-
-    view.__name__ = view.__qualname__ = name.replace("-", "_")  # DRF dispatches by name
-    view.__doc__ = doc
-    view = action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
-    return extend_schema(request=request, responses={status: HardshipFileDetailSerializer})(view)
-
-
 class HardshipFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Hardship files (困难职工档案) of unions in the caller's subtree, one per household
     episode; the lifecycle steps are POST actions, each answering with the file."""
@@ -240,25 +216,12 @@ class HardshipFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         return Response(AuditEventSerializer(timeline(self.get_object()), many=True).data)
 
 
-def with_transitions(workflow):
-    """The workflow's transitions as POST actions of the viewset, one per name."""
-
-    def add(viewset):
-        for transition in workflow:
-            view = step(
-                transition.name,
-                transition.service,
-                transition.api_input,
-                transition.api_doc,
-                status=201 if transition.creates else 200,
-            )
-            setattr(viewset, transition.name.replace("-", "_"), view)
-        return viewset
-
-    return add
-
-
-HardshipFileViewSet = with_transitions(HARDSHIP_FILE)(HardshipFileViewSet)
+# record_visit answers with the visit; the client wants its file.
+HardshipFileViewSet = with_transitions(
+    HARDSHIP_FILE,
+    HardshipFileDetailSerializer,
+    record_of=lambda result: result.file if isinstance(result, HomeVisit) else result,
+)(HardshipFileViewSet)
 
 
 # --- assistance records ---------------------------------------------------------------

@@ -39,8 +39,8 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from gonghui.assistance import values as read
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile
+from gonghui.core import values as read
 from gonghui.core.scope import ALL, OutOfScope, scope_path
 from gonghui.core.validation import Errors
 from gonghui.lib.text import compact_code

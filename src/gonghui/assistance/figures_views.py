@@ -23,8 +23,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gonghui.assistance import values as read
 from gonghui.assistance.figures import figures
+from gonghui.core import values as read
 from gonghui.core.widgets import UnionPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

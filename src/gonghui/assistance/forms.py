@@ -12,36 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, HouseholdMember
-from gonghui.core.forms import ServiceForm
+from gonghui.core.forms import (
+    CODE,
+    ServiceForm,
+    choice_field,
+    date_field,
+    money_field,
+    note_field,
+)
 from gonghui.core.widgets import UnionPicker
 from gonghui.lib.tabular import normalise_header
 from gonghui.lib.text import compact_code
 from gonghui.unions.models import TradeUnion
-
-DATE = forms.TextInput(attrs={"type": "date"})
-MONEY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-CODE = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
-
-
-def date_field(label, help_text=""):
-    return forms.CharField(label=label, required=False, widget=DATE, help_text=help_text)
-
-
-def money_field(label, help_text=""):
-    return forms.CharField(label=label, required=False, widget=MONEY, help_text=help_text)
-
-
-def choice_field(label, choices, blank="—", **kwargs):
-    return forms.ChoiceField(label=label, choices=[("", blank), *choices], **kwargs)
-
-
-def note_field(label=None, rows=2, help_text=""):
-    return forms.CharField(
-        label=label or gettext_lazy("note"),
-        required=False,
-        widget=forms.Textarea({"rows": rows}),
-        help_text=help_text,
-    )
 
 
 class UnionCodeMixin:

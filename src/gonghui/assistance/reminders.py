@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.assistance import values
 from gonghui.assistance.models import HardshipFile
 from gonghui.assistance.services.files import REVIEW_MONTHS, VISIT_MONTHS, add_months
 from gonghui.calendar import workdays
+from gonghui.core import values
 from gonghui.core.scope import scope_path
 
 WINDOW_WORKDAYS = 10

@@ -29,7 +29,6 @@ from django.views.decorators.http import require_POST
 
 from gonghui.assistance import forms as f
 from gonghui.assistance import reminders
-from gonghui.assistance import values as read
 from gonghui.assistance.filters import AssistanceRecordFilter, CampaignFilter, HardshipFileFilter
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, HouseholdMember
 from gonghui.assistance.services import campaigns as campaign_services
@@ -37,6 +36,7 @@ from gonghui.assistance.services import files, records
 from gonghui.assistance.workflow import HARDSHIP_FILE
 from gonghui.calendar import workdays
 from gonghui.core import crypto, masking
+from gonghui.core import values as read
 from gonghui.core.listing import Listing
 from gonghui.core.scope import require_editor
 from gonghui.core.timeline import timeline

@@ -7,6 +7,33 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.validation import NeedsConfirmation
 
+# Dates and amounts are text fields: the services read them (2026-10-08, 1,200.50元) and
+# name every wrong field in one answer, which a form-level check would cut short.
+DATE = forms.TextInput(attrs={"type": "date"})
+MONEY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+CODE = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+
+
+def date_field(label, help_text=""):
+    return forms.CharField(label=label, required=False, widget=DATE, help_text=help_text)
+
+
+def money_field(label, help_text=""):
+    return forms.CharField(label=label, required=False, widget=MONEY, help_text=help_text)
+
+
+def choice_field(label, choices, blank="—", **kwargs):
+    return forms.ChoiceField(label=label, choices=[("", blank), *choices], **kwargs)
+
+
+def note_field(label=None, rows=2, help_text=""):
+    return forms.CharField(
+        label=label or _("note"),
+        required=False,
+        widget=forms.Textarea({"rows": rows}),
+        help_text=help_text,
+    )
+
 
 class ServiceForm(forms.Form):
     """A form whose save calls a service; `confirm` appears once a warning needs it."""

@@ -27,11 +27,18 @@ class Transition:
     dated: str = ""  # the form's date field, offered as today
     # A further condition on the record beyond its state (e.g. not for a death).
     allowed: Callable | None = None
+    # Who may take it, beyond the role and scope every service checks: (actor, record) →
+    # bool (e.g. only a level above). The service refuses the others itself; this keeps
+    # the step off their page.
+    who: Callable | None = None
     titles: dict = field(default_factory=dict)  # the label by state, where it differs
 
     def takes_from(self, record, state_field="status"):
         state = getattr(record, state_field)
         return state in self.sources and (self.allowed is None or self.allowed(record))
+
+    def may(self, actor, record):
+        return self.who is None or self.who(actor, record)
 
     def title(self, record, state_field="status"):
         return self.titles.get(getattr(record, state_field), self.label)
@@ -57,9 +64,14 @@ class Workflow:
         """The transition called `name`, or None."""
         return next((t for t in self.transitions if t.name == name), None)
 
-    def available(self, record):
-        """The transitions the record's state allows, the main one first."""
-        found = [t for t in self.transitions if t.takes_from(record, self.state_field)]
+    def available(self, record, actor=None):
+        """The transitions the record's state allows (and, given an actor, that they may
+        take), the main one first."""
+        found = [
+            t
+            for t in self.transitions
+            if t.takes_from(record, self.state_field) and (actor is None or t.may(actor, record))
+        ]
         main = self.main.get(getattr(record, self.state_field))
         found.sort(key=lambda t: t.name != main)  # stable: the rest keep their order
         return found

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gonghui.assistance import values as read
 from gonghui.assistance.models import AssistanceRecord, HardshipFile, HomeVisit
 from gonghui.assistance.services.files import VISIT_BY_STATUS
 from gonghui.assistance.services.records import RECORD_AUDIT_FIELDS, Batch, _check
 from gonghui.core import audit, crypto
+from gonghui.core import values as read
 from gonghui.core.context import current
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible

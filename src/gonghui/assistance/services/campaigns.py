@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from gonghui.assistance import values as read
 from gonghui.assistance.models import AssistanceRecord, Campaign
 from gonghui.core import audit
+from gonghui.core import values as read
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
 from gonghui.core.validation import Errors

@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from gonghui.assistance import values as read
 from gonghui.assistance.models import HardshipFile, HomeVisit, HouseholdMember
 from gonghui.calendar import workdays
 from gonghui.core import audit, crypto
+from gonghui.core import values as read
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
 from gonghui.core.sealed import BANK_CARD, ID_NUMBER

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.assistance import values as read
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile, HouseholdMember
 from gonghui.assistance.services import campaigns
 from gonghui.assistance.services.campaigns import _union
 from gonghui.core import audit, crypto
+from gonghui.core import values as read
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import require_editor, require_visible
 from gonghui.core.sealed import BANK_CARD, ID_NUMBER

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "gonghui.cases"
+    verbose_name = _("Rights protection and 12351 cases")
+
+    def ready(self):
+        from gonghui.cases import closing, todos
+        from gonghui.unions import closing as union_closing
+
+        union_closing.register("cases", closing.hand_over, holds=closing.holds, order=30)
+        todos.register_todos()
