@@ -56,41 +56,50 @@ class CaseForm(StepForm):
     channel = choice_field(_("channel"), Case.Channel.choices)
     kind = choice_field(_("kind"), Case.Kind.choices)
     subject = choice_field(_("subject"), Case.Subject.choices)
-    complexity = choice_field(_("complexity"), Case.Complexity.choices, blank=_("general"))
-    caller_name = forms.CharField(label=_("caller"), max_length=50)
+    complexity = choice_field(
+        _("complexity"), Case.Complexity.choices, blank=_("general"), required=False
+    )
+    caller_name = forms.CharField(label=_("caller"), max_length=50, required=False)
     phone = forms.CharField(
         label=_("caller's phone"),
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         help_text=_("A mobile, or a landline with its area code."),
     )
     id_number = forms.CharField(
         label=_("caller's ID-card number"),
+        required=False,
         widget=CODE,
         help_text=_("If the caller gives it: the case is then linked to the registry."),
     )
     confidential = forms.BooleanField(
         label=_("confidential: only the handling union and those above see the caller"),
+        required=False,
     )
-    reply_wanted = forms.BooleanField(label=_("the caller wants a reply"), initial=True)
+    reply_wanted = forms.BooleanField(
+        label=_("the caller wants a reply"), initial=True, required=False
+    )
     employer_uscc = forms.CharField(
         label=_("employer's unified social credit code"),
+        required=False,
         widget=CODE,
         help_text=_("An employer in the registry is linked by its code."),
     )
-    employer_name = forms.CharField(label=_("employer"), max_length=100)
+    employer_name = forms.CharField(label=_("employer"), max_length=100, required=False)
     workers = forms.CharField(
         label=_("workers concerned"),
+        required=False,
         initial="1",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
     )
     amount_claimed = money_field(_("sum claimed (yuan)"))
     request = text_area(_("what is asked"), rows=5)
-    court_referral = choice_field(_("court referral"), Case.CourtReferral.choices)
-    court_name = forms.CharField(label=_("court"), max_length=100)
+    court_referral = choice_field(_("court referral"), Case.CourtReferral.choices, required=False)
+    court_name = forms.CharField(label=_("court"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("channel", "kind", "subject", "caller_name", "phone", "request"):
+        for name in ("caller_name", "phone", "request"):
             self.fields[name].show_required = True
 
 
@@ -116,7 +125,7 @@ class ReasonForm(StepForm):
 
 
 class TransferForm(StepForm):
-    to_union = forms.ChoiceField(label=_("hand to"))
+    to_union = forms.ChoiceField(label=_("hand to"), required=False)
     note = note_field(_("what the receiver is asked to do"))
 
     def __init__(self, *args, **kwargs):
@@ -157,7 +166,7 @@ class ActionForm(StepForm):
 
 
 class EmployerReplyForm(StepForm):
-    letter = forms.ChoiceField(label=_("letter"))
+    letter = forms.ChoiceField(label=_("letter"), required=False)
     replied_on = date_field(_("replied on"), _("Today if left empty."))
     reply = text_area(_("the employer's reply"))
 
@@ -173,6 +182,7 @@ class EmployerReplyForm(StepForm):
 class AskExtensionForm(StepForm):
     extension_workdays = forms.CharField(
         label=_("working days more"),
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 3}),
     )
     extension_reason = note_field(_("reason"))
@@ -197,10 +207,12 @@ class ConcludeForm(StepForm):
     concluded_on = date_field(_("concluded on"), _("Today if left empty."))
     amount_recovered = money_field(_("money recovered (yuan)"))
     workers_helped = forms.CharField(
-        label=_("workers helped"), widget=forms.TextInput(attrs={"inputmode": "numeric"})
+        label=_("workers helped"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     judicial_confirmation = forms.BooleanField(
-        label=_("the agreement goes to the court for judicial confirmation")
+        label=_("the agreement goes to the court for judicial confirmation"), required=False
     )
     dispute_focus = text_area(_("points in dispute (for the court)"), rows=2)
     mediation_difficulty = text_area(_("why mediation failed (for the court)"), rows=2)

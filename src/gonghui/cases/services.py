@@ -17,7 +17,6 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.calendar import workdays
@@ -214,10 +213,10 @@ def _case_values(data, errors):
     return values
 
 
-def _number():
-    """WQ + date + six random digits: read out on the phone and typed on the status page.
-    Unique by the database; a clash draws again when saving."""
-    return f"WQ{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
+def _number(received):
+    """WQ + the day it was taken + six random digits: read out on the phone and typed on
+    the status page. Unique by the database; a clash draws again when saving."""
+    return f"WQ{received:%Y%m%d}{secrets.randbelow(10**6):06d}"
 
 
 def _link_person(values):
@@ -269,7 +268,7 @@ def _create(actor, union, values, received):
     if case.court_referral:
         case.court_due_on = deadlines.court_due(received)
     for _attempt in range(5):
-        case.number = _number()
+        case.number = _number(received)
         try:
             with transaction.atomic():
                 case.save()
@@ -383,12 +382,25 @@ def _on(data, errors, field, case, earliest=None, label=None):
     return on
 
 
+ANSWERED_AT_ONCE = (Case.Kind.CONSULTATION, Case.Kind.SERVICE, Case.Kind.SUGGESTION)
+
+
+def may_answer_now(case):
+    return case.kind in ANSWERED_AT_ONCE
+
+
 @transaction.atomic
 def answer_now(actor, case, data):
-    """即时解答: answered on the spot; the case is closed."""
+    """即时解答: a question, a call for help or a suggestion answered on the spot; the case
+    is closed. A complaint or a request for legal aid is handled."""
     case = _lock(actor, case, Status.TAKEN)
     _require_handler(actor, case)
     errors = Errors()
+    if not may_answer_now(case):
+        errors.add(
+            "status",
+            _("A complaint or a request for legal aid is handled, not answered on the spot."),
+        )
     answer = read.text(data, "answer", errors, required=True, max_length=4000)
     on = _on(data, errors, "concluded_on", case)
     errors.raise_if_any()

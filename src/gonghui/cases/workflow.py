@@ -47,7 +47,9 @@ CASE = Workflow(
             _("The case is answered and closed."),
             forms.AnswerNowForm,
             step_input("CaseAnswerNowInput", answer=serializers.CharField(), concluded_on=date()),
-            "即时解答: the question answered on the spot; the case is closed.",
+            "即时解答: a question, a call for help or a suggestion answered on the spot; the "
+            "case is closed (a complaint or legal aid is handled).",
+            allowed=services.may_answer_now,
             dated="concluded_on",
             who=services.handles,
         ),

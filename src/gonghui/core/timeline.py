@@ -1,9 +1,13 @@
 """A record's history as people read it: newest first, field names in their language."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from gonghui.core.models import AuditEvent
+
+YES_NO = {"True": _("yes"), "False": _("no")}
 
 
 def field_labels(model):
@@ -26,6 +30,7 @@ def timeline(obj, limit=200, labels=None):
     `labels` names changes that are not fields of the model (a year's list of days)."""
     labels = field_labels(type(obj)) | (labels or {})
     choices = choice_labels(type(obj))
+    flags = {f.name for f in type(obj)._meta.get_fields() if isinstance(f, models.BooleanField)}
     events = list(AuditEvent.objects.for_object(obj)[:limit])
     if getattr(obj, "import_job_id", None):
         # Imported records: the import's own event says where they came from.
@@ -36,6 +41,8 @@ def timeline(obj, limit=200, labels=None):
         events.sort(key=lambda e: e.at, reverse=True)
 
     def shown(name, value):
+        if name in flags and value in YES_NO:  # a yes/no field, stored as True/False
+            return str(YES_NO[value])
         return str(choices.get(name, {}).get(value, value))
 
     for event in events:

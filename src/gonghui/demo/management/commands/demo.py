@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from gonghui.demo import assistance as demo_assistance
 from gonghui.demo import builder
+from gonghui.demo import cases as demo_cases
 from gonghui.demo import members as demo_members
 from gonghui.regions import loader
 from gonghui.regions.models import Region
@@ -44,6 +45,13 @@ class Command(BaseCommand):
             started = time.monotonic()
             made = demo_assistance.build_assistance()
             self.report_assistance(made, time.monotonic() - started)
+            started = time.monotonic()
+            made = demo_cases.build_cases()
+            statuses = ", ".join(f"{s} {n}" for s, n in sorted(made["statuses"].items()))
+            self.stdout.write(
+                f"  {made['cases']} 件维权案件 cases ({statuses}) "
+                f"in {time.monotonic() - started:.1f} s"
+            )
         builder.ensure_two_factor()
         self.stdout.write(f"\n演示账号 Demo logins (密码 password: {builder.PASSWORD})")
         rows = [("username", "role", "union"), *builder.logins()]
