@@ -24,6 +24,7 @@ NOT_PAGES = {
     # Not a page a user opens: the API, sign-in steps, downloads and redirects.
     "login", "logout", "two_factor_verify", "schema", "favicon",
     "members:join", "members:join_status",  # the public pages, for workers
+    "cases:report", "cases:report_status",
     "assistance:figures_xlsx",  # the figures page's download
 }  # fmt: skip
 ROLES = ["sheng", "xian", "jiceng", "ro", "xian_admin", "root_admin"]

@@ -213,7 +213,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "gonghui.core.api_errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Per client address (core/client_address.py), counted in the shared "throttle" cache.
-    "DEFAULT_THROTTLE_RATES": {"join": os.environ.get("GONGHUI_JOIN_RATE", "30/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "join": os.environ.get("GONGHUI_JOIN_RATE", "30/hour"),
+        "case_report": os.environ.get("GONGHUI_CASE_REPORT_RATE", "30/hour"),
+    },
     "NUM_PROXIES": GONGHUI_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {

@@ -239,3 +239,62 @@ class CallBackForm(StepForm):
 class QualityCheckForm(StepForm):
     check_passed = yes_no(_("result"), _("passed"), _("failed"))
     check_note = note_field(help_text=_("Required when it failed."))
+
+
+def desk_choices():
+    """The counties whose federation keeps a 12351 desk (every county federation)."""
+    federations = (
+        TradeUnion.objects.active()
+        .filter(kind=TradeUnion.Kind.FEDERATION, region__level="county")
+        .select_related("region")
+        .order_by("region_id")
+    )
+    return [("", _("choose your county or district"))] + [
+        (f.region_id, str(f.region)) for f in federations
+    ]
+
+
+class ReportForm(ServiceForm):
+    """A worker's own question or complaint, on their phone (the 12351 line online)."""
+
+    region = forms.ChoiceField(label=_("where you work"), required=False)
+    kind = choice_field(
+        _("what you need"),
+        [(k, label) for k, label in Case.Kind.choices if k in services.PUBLIC_KINDS],
+        required=False,
+    )
+    subject = choice_field(_("about"), Case.Subject.choices, required=False)
+    caller_name = forms.CharField(label=_("your name"), max_length=50, required=False)
+    phone = forms.CharField(
+        label=_("your phone"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("We call you back on it; with it and the case number you can follow the case."),
+    )
+    employer_name = forms.CharField(label=_("your employer"), max_length=100, required=False)
+    workers = forms.CharField(
+        label=_("workers concerned"),
+        required=False,
+        initial="1",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
+    )
+    request = text_area(_("what happened, and what you ask for"), rows=6)
+    consent = forms.BooleanField(
+        label=_("I have read the notice above and agree to the processing of my personal data"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = desk_choices()
+        for name in ("region", "kind", "subject", "caller_name", "phone", "request"):
+            self.fields[name].show_required = True
+
+
+class CaseStatusForm(forms.Form):
+    number = forms.CharField(label=_("case number"), max_length=20)
+    phone = forms.CharField(
+        label=_("the phone you gave"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )

@@ -209,6 +209,9 @@ class Case(models.Model):
     checked_on = models.DateField(_("quality-checked on"), null=True, blank=True)
     check_passed = models.BooleanField(_("quality check passed"), null=True, blank=True)
     check_note = models.CharField(_("quality-check note"), max_length=500, blank=True)
+    # A worker's own report from the public page: the consent text's version they agreed to
+    # (PIPL art. 29), as the join page records it.
+    consent_version = models.CharField(_("consent version"), max_length=20, blank=True)
     created_by = user_field(_("taken by"))
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

@@ -288,26 +288,46 @@ def _create(actor, union, values, received):
     return case
 
 
+CONSENT_VERSION = "2026-12"  # the personal-information consent text of the public page
+PUBLIC_KINDS = (
+    Case.Kind.CONSULTATION, Case.Kind.COMPLAINT, Case.Kind.LEGAL_AID, Case.Kind.SERVICE,
+    Case.Kind.SUGGESTION,
+)  # fmt: skip
+
+
+def desk_for(region_code):
+    """The 12351 desk a worker's report goes to: the federation of the county they chose."""
+    code = compact_code(region_code if isinstance(region_code, str) else "")
+    if not code:
+        return None
+    return one(TradeUnion.objects.active().filter(kind=TradeUnion.Kind.FEDERATION, region_id=code))
+
+
 @transaction.atomic
-def submit_public(data):
-    """A worker's own complaint or question from the public page: to the federation of
-    the county they chose (its 12351 desk), as a web case."""
+def submit_public(data, consent=False):
+    """A worker's own question or complaint from the public page: to the 12351 desk of the
+    county they chose, as a web case. The worker consents to the processing of their
+    data; nothing about anyone else is said in return."""
     errors = Errors()
-    region = compact_code(data.get("region") if isinstance(data.get("region"), str) else "")
-    union = None
-    if not region:
+    union = desk_for(data.get("region"))
+    if union is None:
         errors.add("region", _("Choose your county or district."))
-    else:
-        union = one(
-            TradeUnion.objects.active().filter(kind=TradeUnion.Kind.FEDERATION, region_id=region)
-        )
-        if union is None:
-            errors.add("region", _("Choose your county or district."))
-    public = {**data, "channel": Case.Channel.WEB, "complexity": "", "court_referral": ""}
-    values = _case_values(public, errors)
-    values["employer"] = None  # a worker names the employer; staff link it
+    public = {
+        key: data.get(key)
+        for key in ("kind", "subject", "caller_name", "phone", "employer_name", "workers",
+                    "request")
+    }  # fmt: skip
+    values = _case_values({**public, "channel": Case.Channel.WEB}, errors)
+    if values["kind"] and values["kind"] not in PUBLIC_KINDS:
+        errors.add("kind", _("Choose what you need."))
+    if consent is not True:
+        errors.add("consent", _("Agree to the processing of your personal data to send this."))
     errors.raise_if_any()
-    return _create(SYSTEM, union, values, read.today())
+    values["employer"] = None  # the worker names the employer; the desk links it
+    case = _create(SYSTEM, union, values, read.today())
+    case.consent_version = CONSENT_VERSION
+    case.save(update_fields=["consent_version"])
+    return case
 
 
 def status_for_caller(number, phone):

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from gonghui.cases import views
+from gonghui.cases import public, views
 
 app_name = "cases"
 urlpatterns = [
+    path("12351/", public.report, name="report"),
+    path("12351/status/", public.status, name="report_status"),
     path("cases/", views.case_list, name="list"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
