@@ -8,7 +8,10 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from gonghui.cases import closing, todos
+        from gonghui.cases.exporters import CaseExporter
+        from gonghui.jobs import registry
         from gonghui.unions import closing as union_closing
 
+        registry.register_exporter("cases", CaseExporter)
         union_closing.register("cases", closing.hand_over, holds=closing.holds, order=30)
         todos.register_todos()

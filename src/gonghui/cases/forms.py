@@ -263,7 +263,7 @@ class ReportForm(ServiceForm):
         [(k, label) for k, label in Case.Kind.choices if k in services.PUBLIC_KINDS],
         required=False,
     )
-    subject = choice_field(_("about"), Case.Subject.choices, required=False)
+    subject = choice_field(_("subject"), Case.Subject.choices, required=False)
     caller_name = forms.CharField(label=_("your name"), max_length=50, required=False)
     phone = forms.CharField(
         label=_("your phone"),
