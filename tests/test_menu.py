@@ -25,7 +25,7 @@ NOT_PAGES = {
     "login", "logout", "two_factor_verify", "schema", "favicon",
     "members:join", "members:join_status",  # the public pages, for workers
     "cases:report", "cases:report_status",
-    "assistance:figures_xlsx",  # the figures page's download
+    "assistance:figures_xlsx", "cases:figures_xlsx",  # the figures pages' downloads
 }  # fmt: skip
 ROLES = ["sheng", "xian", "jiceng", "ro", "xian_admin", "root_admin"]
 

@@ -6,6 +6,7 @@ from gonghui.accounts import api as accounts_api
 from gonghui.assistance import api as assistance_api
 from gonghui.assistance.figures_views import FiguresView
 from gonghui.cases import api as cases_api
+from gonghui.cases.figures_views import CaseFiguresView
 from gonghui.core import views as core_views
 from gonghui.core.routes import Router
 from gonghui.jobs.api import ExportView, ImportView, JobViewSet
@@ -44,6 +45,7 @@ api_v1 = [
     path("imports/<slug:subject>/", ImportView.as_view(), name="import"),
     path("exports/<slug:subject>/", ExportView.as_view(), name="export"),
     path("hardship-figures/", FiguresView.as_view(), name="hardship-figures"),
+    path("case-figures/", CaseFiguresView.as_view(), name="case-figures"),
     *router.urls,
 ]
 

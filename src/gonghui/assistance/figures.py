@@ -34,16 +34,15 @@ them, whatever their date: the budget is the campaign's whole budget) and the sh
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from gonghui.assistance.models import AssistanceRecord, Campaign, HardshipFile
 from gonghui.core import values as read
-from gonghui.core.scope import ALL, OutOfScope, scope_path
-from gonghui.core.validation import Errors
-from gonghui.lib.text import compact_code
+from gonghui.core.scope import ALL, OutOfScope
+from gonghui.core.values import period
+from gonghui.unions.lookups import union_for
 from gonghui.unions.models import TradeUnion
 
 ZERO = Decimal("0.00")
@@ -52,40 +51,6 @@ SEASON_ORDER = {season: i for i, season in enumerate(Campaign.Season.values)}
 
 
 # --- what was asked ---------------------------------------------------------------------
-
-
-def union_for(user, code):
-    """The union named by its code, within the user's scope; the user's own union when no
-    code is given (None, the whole platform, for a platform administrator without one).
-    A code outside the scope reads as one that does not exist."""
-    path = scope_path(user)
-    code = compact_code(code)
-    if not code:
-        if path is None or (path != ALL and not user.union_id):
-            raise ValidationError({"union": _("This field is required.")})
-        return user.union if user.union_id else None
-    union = TradeUnion.objects.visible_to(user).filter(code=code).first()
-    if union is None:
-        raise ValidationError(
-            {"union": _("No union with code %(value)s in your scope.") % {"value": code}}
-        )
-    return union
-
-
-def period(start=None, end=None):
-    """The period asked for (dates, or text such as 2026-01-01); by default this year to
-    date. Both ends are included."""
-    errors = Errors()
-    today = read.today()
-    data = {"start": start, "end": end}
-    first = read.date(
-        data, "start", errors, default=today.replace(month=1, day=1), not_future=False
-    )
-    last = read.date(data, "end", errors, default=today, not_future=False)
-    if first and last and last < first:
-        errors.add("end", _("The end date comes before the start date."))
-    errors.raise_if_any()
-    return first, last
 
 
 # --- the figures -----------------------------------------------------------------------

@@ -7,61 +7,25 @@ default), `start` and `end` (this year to date by default), and show what
 
 import io
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gonghui.assistance.figures import figures
-from gonghui.core import values as read
-from gonghui.core.widgets import UnionPicker
+from gonghui.core.forms import ask_figures
+from gonghui.lib.sheet import SheetWriter
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AMOUNT_FORMAT = "#,##0.00"
 SHARE_FORMAT = "0.0%"
 DATE_FORMAT = "yyyy-mm-dd"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class FiguresForm(forms.Form):
-    """What to count: checked by `figures` itself, so the page names the same fields and
-    says the same as the API."""
-
-    union = forms.CharField(label=gettext_lazy("union code"), required=False, widget=UnionPicker())
-    start = forms.CharField(label=gettext_lazy("from"), required=False, widget=DATE)
-    end = forms.CharField(label=gettext_lazy("until"), required=False, widget=DATE)
-
-
-def _ask(request):
-    """The form as the user filled it (the defaults when they have not yet), and the
-    figures, or None when the form has errors."""
-    user = request.user
-    today = read.today()
-    defaults = {
-        "union": user.union.code if user.union_id else "",
-        "start": today.replace(month=1, day=1).isoformat(),
-        "end": today.isoformat(),
-    }
-    given = {k: request.GET.get(k, "").strip() for k in defaults}
-    form = FiguresForm({k: given[k] or defaults[k] for k in defaults})
-    form.is_valid()
-    try:
-        return form, figures(user, given["union"] or None, given["start"], given["end"])
-    except ValidationError as e:
-        for field, messages in e.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-        return form, None
 
 
 def percent(share):
@@ -72,7 +36,7 @@ def percent(share):
 @login_required
 @require_safe
 def page(request):
-    form, result = _ask(request)
+    form, result = ask_figures(request, figures)
     context = {"form": form, "figures": result}
     if result is not None:
         budgets = result["budgets"]
@@ -87,7 +51,7 @@ def page(request):
 @require_safe
 def xlsx(request):
     """The page's figures as one worksheet, headed in Chinese."""
-    form, result = _ask(request)
+    form, result = ask_figures(request, figures)
     if result is None:
         return render(request, "assistance/figures.html", {"form": form}, status=400)
     out = io.BytesIO()
@@ -105,42 +69,13 @@ def xlsx(request):
 # --- the worksheet ----------------------------------------------------------------------
 
 
-def _text(value):
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
-
-
-class _Sheet:
-    """Writes rows to a worksheet, text kept as text (a campaign named "=..." is not a
-    formula), amounts and shares with their number formats."""
-
-    def __init__(self, sheet):
-        self.sheet, self.next = sheet, 1
-
-    def row(self, *values, bold=False, formats=None):
-        for i, value in enumerate(values):
-            cell = self.sheet.cell(row=self.next, column=i + 1)
-            if isinstance(value, str):
-                cell.value = _text(value)
-                cell.data_type = "s"
-            else:
-                cell.value = value
-            if formats and i in formats:
-                cell.number_format = formats[i]
-            if bold:
-                cell.font = Font(bold=True)
-        self.next += 1
-
-    def gap(self):
-        self.next += 1
-
-
 def workbook_of(result):
     """The figures as a workbook of one sheet: a title, the scope and period, then the
     four sections one under another, each with its header and a total line."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "帮扶统计"
-    out = _Sheet(sheet)
+    out = SheetWriter(sheet)
     union = result["union"]
     out.row("困难职工帮扶统计", bold=True)
     out.row("统计范围", f"{union['name']}（{union['code']}）" if union else "全平台")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.cases import public, views
+from gonghui.cases import figures_views, public, views
 
 app_name = "cases"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("12351/status/", public.status, name="report_status"),
     path("cases/", views.case_list, name="list"),
     path("cases/new/", views.case_new, name="new"),
+    path("cases/figures/", figures_views.page, name="figures"),
+    path("cases/figures.xlsx", figures_views.xlsx, name="figures_xlsx"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/edit/", views.case_edit, name="edit"),
     path("cases/<int:pk>/<slug:step>/", views.case_step, name="step"),

@@ -5,7 +5,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core import values
 from gonghui.core.validation import NeedsConfirmation
+from gonghui.core.widgets import UnionPicker
 
 # Dates and amounts are text fields: the services read them (2026-10-08, 1,200.50元) and
 # name every wrong field in one answer, which a form-level check would cut short.
@@ -76,3 +78,39 @@ def upload_too_big(size):
     if size > limit * 1024 * 1024:
         return _("The file is larger than the upload limit of %(limit)d MB.") % {"limit": limit}
     return None
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- the figures pages: which union and period to count ---------------------------------
+
+
+class FiguresForm(forms.Form):
+    """What to count: checked by `figures` itself, so the page names the same fields and
+    says the same as the API."""
+
+    union = forms.CharField(label=_("union code"), required=False, widget=UnionPicker())
+    start = forms.CharField(label=_("from"), required=False, widget=DATE_INPUT)
+    end = forms.CharField(label=_("until"), required=False, widget=DATE_INPUT)
+
+
+def ask_figures(request, figures):
+    """The form as the user filled it (the defaults when they have not yet), and what
+    `figures(user, union code, start, end)` counted, or None when the form has errors."""
+    user = request.user
+    today = values.today()
+    defaults = {
+        "union": user.union.code if user.union_id else "",
+        "start": today.replace(month=1, day=1).isoformat(),
+        "end": today.isoformat(),
+    }
+    given = {k: request.GET.get(k, "").strip() for k in defaults}
+    form = FiguresForm({k: given[k] or defaults[k] for k in defaults})
+    form.is_valid()
+    try:
+        return form, figures(user, given["union"] or None, given["start"], given["end"])
+    except ValidationError as e:
+        for field, messages in e.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return form, None

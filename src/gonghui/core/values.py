@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.validation import Errors
 from gonghui.lib.identity import check_bank_card, check_id_number
 from gonghui.lib.text import clean_text, compact_code, to_halfwidth
 
@@ -141,6 +142,20 @@ def whole_number(data, field, errors, *, default, minimum):
         errors.add(field, _("At least %(n)d.") % {"n": minimum})
         return None
     return number
+
+
+def period(start=None, end=None):
+    """The period asked for (dates, or text such as 2026-01-01); by default this year to
+    date. Both ends are included."""
+    errors = Errors()
+    now = today()
+    data = {"start": start, "end": end}
+    first = date(data, "start", errors, default=now.replace(month=1, day=1), not_future=False)
+    last = date(data, "end", errors, default=now, not_future=False)
+    if first and last and last < first:
+        errors.add("end", _("The end date comes before the start date."))
+    errors.raise_if_any()
+    return first, last
 
 
 class Prefixed:
