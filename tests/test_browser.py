@@ -10,6 +10,7 @@ count go down; the menu, the union picker and the pager on the way. Screenshots 
 to screenshots/ (or $GONGHUI_SCREENSHOTS) for a person to look at.
 """
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -18,6 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -412,3 +414,68 @@ def test_the_menu_opens_by_tap_on_a_phone(page, server):
     shot(page, "xian-menu-phone")
     page.keyboard.press("Escape")
     assert not drop.is_visible()
+
+
+def test_a_12351_call_is_handed_down_concluded_and_called_back(page, server):
+    """The city's 12351 desk (shi) takes down a call of two weeks ago and hands it to 锦江区;
+    xian accepts it from the home page, concludes it (ten days ago) and, on a phone, calls
+    the caller back today; the to-do count goes down and the timeline tells the story."""
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    login(page, server, "shi")
+    open_menu(page, "维权服务", "受理案件")
+    page.fill("#id_received_on", (today - dt.timedelta(days=14)).isoformat())
+    page.select_option("#id_kind", "complaint")
+    page.select_option("#id_subject", "wages")
+    page.fill("#id_caller_name", "浏览器来电人")
+    page.fill("#id_phone", "13512345678")
+    page.fill("#id_employer_name", "锦江区某餐饮管理有限公司")
+    page.fill("#id_workers", "4")
+    page.fill("#id_amount_claimed", "32000")
+    page.fill("#id_request", "四名服务员被拖欠两个月工资。")
+    page.click("main button.primary")
+    page.wait_for_selector(".messages")
+    number = page.inner_text("h1").split()[1]
+    assert number.startswith("WQ") and "已受理" in page.inner_text("h1")
+    shot(page, "case-taken")
+    page.click("summary:has-text('转办')")
+    to = page.locator("#id_transfer-to_union option", has_text="锦江区总工会").first
+    page.select_option("#id_transfer-to_union", to.get_attribute("value"))
+    page.fill("#id_transfer-note", "请核实欠薪情况并协调支付。")
+    page.click("form[action$='/transfer/'] button")
+    page.wait_for_selector(".messages")
+    assert "转办中" in page.inner_text("h1")
+
+    page.context.clear_cookies()  # the next person, at another desk
+    login(page, server, "xian")
+    before = todo_count(page, "cases_accept")
+    assert before >= 1
+    page.click("[data-todo=cases_accept] a")
+    page.click(f"text={number}")
+    page.click("form[action$='/accept/'] button")
+    page.wait_for_selector(".messages")
+    assert "办理中" in page.inner_text("h1")
+    page.click(".brand")
+    assert todo_count(page, "cases_accept") == before - 1
+    open_menu(page, "维权服务", "维权案件")
+    page.fill("input[name=q]", number)
+    page.click("form.filters button.primary")
+    page.click(f"text={number}")
+    page.select_option("#id_conclude-outcome", "resolved")
+    page.fill("#id_conclude-answer", "经协调，用人单位已补发全部工资。")
+    page.fill("#id_conclude-concluded_on", (today - dt.timedelta(days=10)).isoformat())
+    page.fill("#id_conclude-amount_recovered", "32000")
+    page.fill("#id_conclude-workers_helped", "4")
+    page.click("form[action$='/conclude/'] button")
+    page.wait_for_selector(".messages")
+    assert "已办结待回访" in page.inner_text("h1")
+
+    page.set_viewport_size(PHONE)
+    page.select_option("#id_call-back-satisfaction", "satisfied")
+    page.click("form[action$='/call-back/'] button")
+    page.wait_for_selector(".messages")
+    assert "已结案" in page.inner_text("h1")
+    history = page.inner_text(".timeline")
+    for step in ("转办至锦江区总工会", "已接收", "满意"):
+        assert step in history, step
+    no_sideways_scroll(page)
+    shot(page, "case-closed-phone")

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.scope import ScopedQuerySet
 
@@ -84,7 +85,7 @@ class Case(models.Model):
         TRANSFERRING = "transferring", _("being handed over")  # 转办中, awaiting acceptance
         HANDLING = "handling", _("being handled")  # 办理中
         CONCLUDED = "concluded", _("concluded, awaiting the call back")  # 已办结, 待回访
-        CLOSED = "closed", _("closed")  # 已回访, 结案
+        CLOSED = "closed", pgettext_lazy("case", "closed")  # 已回访, 结案
 
     class Outcome(models.TextChoices):
         RESOLVED = "resolved", _("resolved")

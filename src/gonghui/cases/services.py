@@ -762,10 +762,9 @@ def conclude(actor, case, data):
     case.amount_recovered, case.workers_helped = recovered, helped
     case.judicial_confirmation, case.dispute_focus = confirmation, focus
     case.mediation_difficulty = difficulty
-    fields = [
-        "outcome", "answer", "concluded_on", "amount_recovered", "workers_helped",
-        "judicial_confirmation", "dispute_focus", "mediation_difficulty",
-    ]  # fmt: skip
+    fields = ["outcome", "answer", "concluded_on", "amount_recovered", "workers_helped"]
+    if case.court_referral:  # what goes back to the court
+        fields += ["judicial_confirmation", "dispute_focus", "mediation_difficulty"]
     return _save(actor, case, before, answer, fields)
 
 
