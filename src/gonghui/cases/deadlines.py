@@ -24,6 +24,7 @@ DEFAULTS = {
 COURT_DAYS = 30  # 委派/委托调解: 30 days
 COURT_EXTENSION_DAYS = 30  # once
 MAX_EXTENSION_WORKDAYS = 30
+MAX_WORKDAYS = 120  # a level's own deadline: at most (and at least 1; models.py)
 DUE_SOON_WORKDAYS = 2  # the workbench's "due soon" and the 催办 window
 
 
@@ -74,3 +75,12 @@ def is_overdue(case, on):
 
 def is_due_soon(case, on):
     return case.is_open and on <= case.due_on <= workdays.add_workdays(on, DUE_SOON_WORKDAYS)
+
+
+def may_set(actor):
+    """Administrators set their own level's deadlines (for their subtree)."""
+    return bool(getattr(actor, "can_manage_users", False)) and actor.union_id is not None
+
+
+def field_name(kind, complexity):
+    return f"{kind}.{complexity}"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.calendar import workdays
 from gonghui.cases import deadlines
-from gonghui.cases.models import Case, CaseAction
+from gonghui.cases.models import Case, CaseAction, DeadlineRule
 from gonghui.core import audit
 from gonghui.core import values as read
 from gonghui.core.models import AuditEvent
@@ -879,3 +879,50 @@ def case_timeline(user, case):
         event.changes = {k: v for k, v in event.changes.items() if k not in CALLER_CHANGES}
         event.change_rows = [row for row in event.change_rows if row[0] not in hidden]
     return events
+
+
+@transaction.atomic
+def set_deadlines(actor, data):
+    """A level's own deadlines (working days) for each kind and complexity of case, for
+    its subtree: a number sets it, an empty value goes back to the level above's (or the
+    platform's default). All are saved or none; each wrong value is named by its cell
+    ("complaint.general"). Cases already taken keep their deadline."""
+    if not deadlines.may_set(actor):
+        raise PermissionDenied(_("Only a union's administrator sets its deadlines."))
+    union = actor.union
+    errors = Errors()
+    wanted = {}
+    for kind in Case.Kind.values:
+        for complexity in Case.Complexity.values:
+            name = deadlines.field_name(kind, complexity)
+            value = data.get(name)
+            if value in (None, ""):
+                wanted[(kind, complexity)] = None
+                continue
+            days = _count(data, name, errors, minimum=1)
+            if days is not None and days > deadlines.MAX_WORKDAYS:
+                errors.add(name, _("At most %(n)d working days.") % {"n": deadlines.MAX_WORKDAYS})
+            elif days is not None:
+                wanted[(kind, complexity)] = days
+    errors.raise_if_any()
+    rules = {(r.kind, r.complexity): r for r in DeadlineRule.objects.filter(union=union)}
+    changes = {}
+    for key, days in wanted.items():
+        rule = rules.get(key)
+        before = rule.workdays if rule else ""
+        if days is None and rule is not None:
+            rule.delete()
+        elif days is not None and rule is None:
+            DeadlineRule.objects.create(union=union, kind=key[0], complexity=key[1], workdays=days)
+        elif days is not None and rule.workdays != days:
+            rule.workdays = days
+            rule.save(update_fields=["workdays"])
+        after = days if days is not None else ""
+        if str(before) != str(after):
+            changes[deadlines.field_name(*key)] = [str(before), str(after)]
+    if changes:
+        audit.record(
+            AuditEvent.Action.UPDATE, union, actor=actor, changes=changes,
+            note=_("Case deadlines of %(union)s changed.") % {"union": union.name},
+        )  # fmt: skip
+    return union

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="list"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/figures/", figures_views.page, name="figures"),
+    path("cases/deadlines/", views.deadline_rules, name="deadlines"),
     path("cases/figures.xlsx", figures_views.xlsx, name="figures_xlsx"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/edit/", views.case_edit, name="edit"),

@@ -6,7 +6,7 @@ through the services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -199,3 +199,45 @@ def case_step(request, pk, step):
             messages.success(request, spec.done)
             return redirect(case)
     return _case_page(request, visible_case(request, pk), bound={step: form})
+
+
+@login_required
+def deadline_rules(request):
+    """办理时限: the deadlines of the user's level by kind and complexity, as they hold for
+    its subtree (its own, a level above's, or the platform's default); an administrator
+    sets their level's own."""
+    user = request.user
+    if user.union_id is None:
+        raise Http404  # the platform's defaults are in the code (cases/deadlines.py)
+    editable = deadlines.may_set(user)
+    errors, posted = {}, None
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("Only a union's administrator sets its deadlines."))
+        posted = request.POST
+        try:
+            services.set_deadlines(user, posted.dict())
+            messages.success(request, _("The deadlines are saved."))
+            return redirect("cases:deadlines")
+        except ValidationError as e:
+            errors = e.message_dict
+    found = deadlines.rules_for(user.union)
+    rows = []
+    for kind, kind_label in Case.Kind.choices:
+        cells = []
+        for complexity, _label in Case.Complexity.choices:
+            days, source = found[(kind, complexity)]
+            name = deadlines.field_name(kind, complexity)
+            own = source is not None and source.pk == user.union_id
+            value = posted.get(name, "") if posted is not None else (days if own else "")
+            cells.append(
+                {"name": name, "days": days, "source": source, "own": own, "value": value,
+                 "errors": errors.get(name, [])}
+            )  # fmt: skip
+        rows.append({"label": kind_label, "cells": cells})
+    return render(
+        request,
+        "cases/deadlines.html",
+        {"rows": rows, "complexities": Case.Complexity.choices, "editable": editable,
+         "has_errors": bool(errors)},
+    )  # fmt: skip
