@@ -58,6 +58,16 @@ def client_for(user):
     """A test client signed in as `user` by session, answering to an allowed host name."""
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
+    if user.requires_two_factor:  # an administrator: the session has passed the second factor
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from gonghui.accounts import two_factor
+
+        confirmed = two_factor.TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = confirmed or two_factor.give_device(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 

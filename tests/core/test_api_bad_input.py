@@ -52,7 +52,7 @@ def test_history_is_a_plain_list_as_the_schema_says(tree, api_as):
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
     histories = [p for p in schema["paths"] if p.endswith("/history/")]
-    assert len(histories) == 4
+    assert len(histories) == 5
     for path in histories:
         body = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
         assert body["schema"]["type"] == "array", path

@@ -11,7 +11,9 @@ class CasesConfig(AppConfig):
         from gonghui.cases.exporters import CaseExporter
         from gonghui.jobs import registry
         from gonghui.unions import closing as union_closing
+        from gonghui.unions import moving
 
         registry.register_exporter("cases", CaseExporter)
         union_closing.register("cases", closing.hand_over, holds=closing.holds, order=30)
+        moving.register("cases", closing.follow_move)
         todos.register_todos()

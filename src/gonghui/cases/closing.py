@@ -1,4 +1,5 @@
-"""A closing union's cases (registered with unions/closing.py by cases/apps.py).
+"""Cases when the union tree changes: a closing union's cases (registered with
+unions/closing.py by cases/apps.py), and a moved subtree's paths (unions/moving.py).
 
 With a successor, the cases it handles pass to it, ended ones too (the successor keeps the
 closed union's books), and a case being handed to the closing union comes back to its
@@ -6,7 +7,8 @@ sender with a note. A dissolve without a successor is refused while it handles a
 case or one is being handed to it; ended cases stay with it, seen by the levels above.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from gonghui.cases.models import Case
@@ -27,7 +29,7 @@ def hand_over(actor, union, successor):
         )
         for case in moved
     )
-    Case.objects.filter(union=union).update(union=successor)
+    Case.objects.filter(union=union).update(union=successor, union_path=successor.path)
     returned = list(Case.objects.select_for_update().filter(transfer_to=union))
     note = _("%(union)s closed: the hand-over is void.") % {"union": union.name}
     audit.write(
@@ -40,7 +42,17 @@ def hand_over(actor, union, successor):
         )
         for case in returned
     )
-    Case.objects.filter(transfer_to=union).update(transfer_to=None, status=Case.Status.HANDLING)
+    Case.objects.filter(transfer_to=union).update(
+        transfer_to=None, transfer_path="", status=Case.Status.HANDLING
+    )
+
+
+def follow_move(old_path, new_path):
+    """A subtree moved: the cases' copies of its paths follow (unions/moving.py)."""
+    for field in ("union_path", "transfer_path"):
+        Case.objects.filter(**{f"{field}__startswith": old_path}).update(
+            **{field: Concat(Value(new_path), Substr(F(field), len(old_path) + 1))}
+        )
 
 
 def holds(union):

@@ -51,7 +51,8 @@ def figures(user, union=None, start=None, end=None):
         raise OutOfScope(_("No such record."))
     start, end = period(start, end)
     path = union.path if union is not None else ALL
-    cases = Case.objects.in_subtree(path) if path != ALL else Case.objects.all()
+    # The handling union's subtree (not a case only being handed into it).
+    cases = Case.objects.filter(union_path__startswith=path) if path != ALL else Case.objects.all()
     taken = cases.filter(received_on__gte=start, received_on__lte=end)
     return {
         "union": {"code": union.code, "name": union.name} if union is not None else None,
@@ -173,7 +174,7 @@ def by_unit(union, cases, start, end):
     called = Q(called_back_on__gte=start, called_back_on__lte=end)
     grouped = (
         cases.filter(taken | done | called)
-        .values("union__path")
+        .values("union_path")
         .annotate(
             taken=Count("pk", filter=taken),
             due=Count("pk", filter=taken & (Q(due_on__lte=end) | concluded)),
@@ -189,7 +190,7 @@ def by_unit(union, cases, start, end):
     sums = {}
     keys = ("taken", "due", "concluded", "on_time", "recovered", "helped", "called", "satisfied")
     for row in grouped:
-        ids = [int(part) for part in row["union__path"].strip("/").split("/")]
+        ids = [int(part) for part in row["union_path"].strip("/").split("/")]
         unit = ids[depth] if len(ids) > depth else ids[-1]  # a child's subtree, or the union
         total = sums.setdefault(unit, dict.fromkeys(keys, 0))
         for key in keys:

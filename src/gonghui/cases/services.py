@@ -586,7 +586,7 @@ def employer_reply(actor, case, data):
     return _save(actor, case, before, note)
 
 
-OPEN = (Status.TAKEN, Status.TRANSFERRING, Status.HANDLING)
+OPEN = Case.OPEN
 
 
 def may_ask_extension(case):

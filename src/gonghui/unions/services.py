@@ -22,7 +22,7 @@ from gonghui.core.validation import Errors, confirm_or_raise
 from gonghui.lib.identity import check_uscc
 from gonghui.lib.text import clean_text, compact_code
 from gonghui.regions.models import Region
-from gonghui.unions import closing
+from gonghui.unions import closing, moving
 from gonghui.unions.models import Employer, TradeUnion
 
 UNION_FIELDS = (
@@ -288,6 +288,7 @@ def _reparent(union, new_parent):
     TradeUnion.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
     )
+    moving.moved(old_path, new_path)
     union.refresh_from_db()
 
 
