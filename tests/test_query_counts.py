@@ -21,6 +21,7 @@ from test_scope_walk import routes
 
 from gonghui.accounts.models import User
 from gonghui.assistance.services import campaigns, files, records
+from gonghui.cases import services as cases
 from gonghui.jobs import exporting, registry, runner
 from gonghui.jobs.models import Job
 from gonghui.members import services as member_services
@@ -45,6 +46,10 @@ NOT_LISTS = {
     "assistance:file_new": "form for one new hardship file",
     "assistance:record_new": "form for one new assistance record",
     "assistance:campaign_new": "form for one new campaign",
+    "cases:new": "form for one new case",
+    "cases:deadlines": "a table of the level's deadlines, no rows",
+    "cases:report": "public form for one case",
+    "cases:report_status": "public status check of one case",
     # The public join pages: a form and a status check by number, nothing listed.
     "members:join": "public join form",
     "members:join_status": "public status check of one application",
@@ -91,7 +96,7 @@ def measured(tree):
 def grow(tree, admin, n, start):
     """n more of every row the lists show: unions, employers, applications, members,
     transfers, reveals, jobs, hardship files (with a household member), assistance
-    records and campaigns, all in the county of the measuring user."""
+    records, campaigns and cases, all in the county of the measuring user."""
     viewer = tree.xian_admin
     for i in range(start, start + n):
         union = add_union(
@@ -142,6 +147,14 @@ def grow(tree, admin, n, start):
              "kind": "living", "amount": "300", "given_on": "2026-11-02",
              "campaign": campaign.pk},
         )  # fmt: skip
+        case = cases.take(
+            viewer,
+            {"union": union.code, "channel": "hotline", "kind": "complaint", "subject": "wages",
+             "caller_name": f"来电{i}", "phone": f"136000000{i:02d}", "request": "欠薪",
+             "received_on": "2026-11-02"},
+        )  # fmt: skip
+        cases.start_handling(viewer, case, {})
+        cases.record_action(viewer, case, {"kind": "other", "text": "联系单位"})
         options = exporting.check_options(
             viewer, {"query": "", "format": "xlsx", "reveal": False, "reveal_reason": ""},
             registry.exporter("members"),

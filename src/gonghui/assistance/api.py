@@ -36,6 +36,7 @@ from gonghui.assistance.workflow import HARDSHIP_FILE
 from gonghui.core import masking
 from gonghui.core import values as read
 from gonghui.core.api import ScopedViewSet
+from gonghui.core.api_fields import ChoiceLabel
 from gonghui.core.timeline import AuditEventSerializer, timeline
 from gonghui.core.workflow_api import payload, with_transitions
 from gonghui.unions.models import TradeUnion
@@ -57,7 +58,7 @@ def with_union(user, data, prefix=""):
 
 def label(field):
     """A choice field's label in the reader's language, beside its stored value."""
-    return serializers.CharField(source=f"get_{field}_display", read_only=True)
+    return ChoiceLabel(field)
 
 
 # --- hardship files -------------------------------------------------------------------

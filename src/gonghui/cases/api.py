@@ -18,6 +18,7 @@ from gonghui.cases.filters import CaseFilter
 from gonghui.cases.models import Case, CaseAction
 from gonghui.cases.workflow import CASE
 from gonghui.core.api import ScopedViewSet
+from gonghui.core.api_fields import ChoiceLabel
 from gonghui.core.timeline import AuditEventSerializer
 from gonghui.core.workflow_api import payload, with_transitions
 
@@ -25,7 +26,8 @@ CALLER_FIELDS = ("caller_name", "phone_masked", "id_number_masked", "person")
 
 
 def label(field):
-    return serializers.CharField(source=f"get_{field}_display", read_only=True)
+    """A choice field's label in the reader's language, beside its stored value."""
+    return ChoiceLabel(field)
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -247,6 +247,20 @@ class Case(models.Model):
                 opclasses=["varchar_pattern_ops"],
             ),
             models.Index(fields=["due_on"], condition=OPEN_ROWS, name="case_open_due"),
+            # Extensions waiting for a decision, by subtree (a handful).
+            models.Index(
+                fields=["union_path"],
+                condition=OPEN_ROWS & Q(extension_state="asked"),
+                name="case_extension_asked",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            # Concluded cases waiting for their call back, by subtree.
+            models.Index(
+                fields=["union_path"],
+                condition=Q(status="concluded"),
+                name="case_to_call_back",
+                opclasses=["varchar_pattern_ops"],
+            ),
             # Every case of a subtree (the register, the figures).
             models.Index(
                 fields=["union_path", "received_on"],

@@ -54,7 +54,7 @@ def case_list(request):
         raise Http404
     query = request.GET.copy()
     query.setdefault("box", box)
-    visible = Case.objects.visible_to(user).select_related("union", "transfer_to")
+    visible = boxes.list_rows(Case.objects.visible_to(user))
     filterset = CaseFilter(query, visible, request=request)
     qs = filterset.qs if filterset.is_valid() else visible.none()
     default = "due_on" if box not in ("all", "accept", "callback") else "-received_on"
