@@ -134,3 +134,24 @@ def test_a_confidential_caller_is_hidden_from_the_union_it_is_handed_to(client, 
     assert "保密来电人" in client.get(reverse("cases:case", args=[case.pk])).content.decode()
     found = client.get(reverse("cases:list"), {"box": "all", "q": "保密来电人"}).content.decode()
     assert case.number in found
+
+
+def test_the_quality_check_sample_is_one_closed_case_in_ten_and_leaves_once_checked(
+    client, tree
+):
+    closed = []
+    for _ in range(20):
+        case = services.take(tree.xian, call(kind="consultation", channel="walk_in"))
+        closed.append(services.answer_now(tree.xian, case, {"answer": "已解答"}))
+    sample = [c for c in closed if c.pk % 10 == 0]
+    logged_in(client, tree.sheng)
+    page = client.get(reverse("cases:list"), {"box": "check"}).content.decode()
+    assert f"质检抽查 <b>{len(sample)}</b>" in page
+    assert all(c.number in page for c in sample)
+    assert not any(c.number in page for c in closed if c.pk % 10)
+    client.post(
+        reverse("cases:step", args=[sample[0].pk, "quality-check"]),
+        {"quality-check-check_passed": "yes"},
+    )
+    page = client.get(reverse("cases:list"), {"box": "check"}).content.decode()
+    assert sample[0].number not in page

@@ -136,7 +136,8 @@ class CaseInput(serializers.Serializer):
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Cases (维权案件) handled in the caller's subtree or being handed to their union.
-    `box` picks a workbench list: mine, accept, soon, overdue, callback, extension, all."""
+    `box` picks a workbench list: mine, accept, soon, overdue, callback, extension, check
+    (the quality-check sample), all."""
 
     model = Case
     filterset_class = CaseFilter

@@ -1,10 +1,13 @@
 """The workbench's boxes (my cases, to accept, due soon, overdue, to call back, extensions
-to decide): each a queryset of the user's visible cases, used by the list page, the API's
-`box` filter and the home page's to-dos alike, so the three always count the same."""
+to decide, the quality-check sample): each a queryset of the user's visible cases, used by
+the list page, the API's `box` filter, the export and the home page's to-dos alike, so
+they always count the same."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.db.models.functions import Mod
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.calendar import workdays
@@ -49,6 +52,20 @@ def _extensions(user, qs, on):
     return asked if user.union_id is None else asked.exclude(union_id=user.union_id)
 
 
+SAMPLE = 10  # 质检: one closed case in ten, by number, so nobody picks which
+SAMPLE_DAYS = 90
+
+
+def _to_check(user, qs, on):
+    """The quality-check sample: one in ten of the cases closed in the last 90 days (by
+    id, so the sample is fixed and nobody chooses it), not yet checked."""
+    recent = qs.filter(
+        status=Status.CLOSED, checked_on__isnull=True,
+        concluded_on__gte=on - dt.timedelta(days=SAMPLE_DAYS),
+    )  # fmt: skip
+    return recent.annotate(sample=Mod("id", SAMPLE)).filter(sample=0)
+
+
 def _all(user, qs, on):
     return qs
 
@@ -68,6 +85,7 @@ BOXES = [
     Box("overdue", _("overdue"), _overdue),
     Box("callback", _("to call back"), _call_back, ("concluded_on", "id")),
     Box("extension", _("extensions to decide"), _extensions),
+    Box("check", _("quality-check sample"), _to_check, ("concluded_on", "id")),
     Box("all", _("all cases"), _all, ("-id",)),
 ]
 BY_KEY = {box.key: box for box in BOXES}
