@@ -6,8 +6,10 @@ starts `gonghui serve`, logs in as `xian` (password, then the two-factor code th
 makes a bad edit and reads the error. Then the start of a working day for each
 role (xian, jiceng, sheng, admin), at desktop and phone width: take a to-do from the
 home page, act on it (approve, refuse, receive, open a finished export), and see its
-count go down; the menu, the union picker and the pager on the way. Screenshots go
-to screenshots/ (or $GONGHUI_SCREENSHOTS) for a person to look at.
+count go down; the menu, the union picker and the pager on the way. And a 12351 call
+from the city's desk to 锦江区: handed over, accepted from the home page, concluded
+and called back on a phone. Screenshots go to screenshots/ (or $GONGHUI_SCREENSHOTS)
+for a person to look at.
 """
 
 import datetime as dt
