@@ -136,9 +136,7 @@ def test_a_confidential_caller_is_hidden_from_the_union_it_is_handed_to(client, 
     assert case.number in found
 
 
-def test_the_quality_check_sample_is_one_closed_case_in_ten_and_leaves_once_checked(
-    client, tree
-):
+def test_the_quality_check_sample_is_one_closed_case_in_ten_and_leaves_once_checked(client, tree):
     closed = []
     for _ in range(20):
         case = services.take(tree.xian, call(kind="consultation", channel="walk_in"))

@@ -351,7 +351,12 @@ def _lock(actor, case, *statuses):
     """The case, locked for a step that `statuses` allow, if the actor may take it."""
     require_editor(actor)
     require_visible(actor, case)
-    case = Case.objects.select_for_update().select_related("union", "transfer_to").get(pk=case.pk)
+    # Only the case row is locked: transfer_to is the nullable side of an outer join.
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("union", "transfer_to")
+        .get(pk=case.pk)
+    )
     if case.status not in statuses:
         raise ValidationError(
             {
