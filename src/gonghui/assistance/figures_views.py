@@ -5,12 +5,8 @@ default), `start` and `end` (this year to date by default), and show what
 `figures.figures` counted, so the page, the download and the API never disagree.
 """
 
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from openpyxl import Workbook
@@ -20,12 +16,12 @@ from rest_framework.views import APIView
 
 from gonghui.assistance.figures import figures
 from gonghui.core.forms import ask_figures
+from gonghui.core.views import xlsx_response
 from gonghui.lib.sheet import SheetWriter
 
 AMOUNT_FORMAT = "#,##0.00"
 SHARE_FORMAT = "0.0%"
 DATE_FORMAT = "yyyy-mm-dd"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def percent(share):
@@ -54,16 +50,9 @@ def xlsx(request):
     form, result = ask_figures(request, figures)
     if result is None:
         return render(request, "assistance/figures.html", {"form": form}, status=400)
-    out = io.BytesIO()
-    workbook_of(result).save(out)
     code = result["union"]["code"] if result["union"] else "全平台"
     name = f"帮扶统计-{code}-{result['start']:%Y%m%d}-{result['end']:%Y%m%d}.xlsx"
-    # A few kilobytes: sent whole, not streamed.
-    return HttpResponse(
-        out.getvalue(),
-        content_type=XLSX,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
+    return xlsx_response(workbook_of(result), name)
 
 
 # --- the worksheet ----------------------------------------------------------------------

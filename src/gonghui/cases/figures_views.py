@@ -2,12 +2,8 @@
 cases/figures.py). All three read `union` (a code; the user's own by default), `start`
 and `end` (this year to date by default), and show what `figures` counted."""
 
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from openpyxl import Workbook
@@ -17,11 +13,11 @@ from rest_framework.views import APIView
 
 from gonghui.cases.figures import figures
 from gonghui.core.forms import ask_figures
+from gonghui.core.views import xlsx_response
 from gonghui.lib.sheet import SheetWriter
 
 AMOUNT = "#,##0.00"
 PERCENT = "0.0%"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def percent(value):
@@ -62,15 +58,9 @@ def xlsx(request):
     form, result = ask_figures(request, figures)
     if result is None:
         return render(request, "cases/figures.html", {"form": form}, status=400)
-    out = io.BytesIO()
-    workbook_of(result).save(out)
     code = result["union"]["code"] if result["union"] else "全平台"
     name = f"维权统计-{code}-{result['start']:%Y%m%d}-{result['end']:%Y%m%d}.xlsx"
-    return HttpResponse(
-        out.getvalue(),
-        content_type=XLSX,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
+    return xlsx_response(workbook_of(result), name)
 
 
 def workbook_of(result):

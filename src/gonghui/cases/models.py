@@ -13,31 +13,14 @@ A CaseAction is a step taken while handling: mediation, a legal-aid referral, on
 court. A DeadlineRule is a level's own deadline for a kind and complexity, for its subtree.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gonghui.core.model_fields import money_field, user_field
 from gonghui.core.scope import ScopedQuerySet
-
-
-def money_field(label, **kwargs):
-    """Yuan with fen (DESIGN rule 6: Decimal, never float)."""
-    return models.DecimalField(label, max_digits=14, decimal_places=2, **kwargs)
-
-
-def user_field(label):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=label,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
 
 OPEN_ROWS = Q(status__in=["taken", "transferring", "handling"])
 

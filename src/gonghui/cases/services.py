@@ -156,21 +156,7 @@ def _employer(data, errors):
     return employer, name, uscc
 
 
-def _count(data, field, errors, default=None, minimum=0):
-    value = data.get(field)
-    if value in (None, ""):
-        return default
-    if isinstance(value, bool) or not str(value).strip().isdigit():
-        errors.add(field, _("Enter a whole number."))
-        return None
-    number = int(str(value).strip())
-    if number < minimum:
-        errors.add(field, _("At least %(n)d.") % {"n": minimum})
-        return None
-    if number > 1_000_000:
-        errors.add(field, _("At most %(n)d.") % {"n": 1_000_000})
-        return None
-    return number
+MOST = 1_000_000  # workers in one case, at most
 
 
 def _note(data, errors, required=False, field="note"):
@@ -190,7 +176,7 @@ def _case_values(data, errors):
         "id_number": "",
         "confidential": _flag(data, "confidential", errors, False),
         "reply_wanted": _flag(data, "reply_wanted", errors, True),
-        "workers": _count(data, "workers", errors, default=1, minimum=1),
+        "workers": read.whole_number(data, "workers", errors, default=1, minimum=1, maximum=MOST),
         "amount_claimed": read.money(data, "amount_claimed", errors),
         "request": read.text(data, "request", errors, required=True, max_length=4000),
         "court_referral": read.choice(
@@ -612,7 +598,7 @@ def ask_extension(actor, case, data):
             _("An extension is asked for before the deadline (%(date)s).")
             % {"date": case.due_on.isoformat()},
         )
-    days = _count(data, "extension_workdays", errors, minimum=1)
+    days = read.whole_number(data, "extension_workdays", errors, default=None, minimum=1)
     if days is None and "extension_workdays" not in errors.by_field:
         errors.add("extension_workdays", _("This field is required."))
     elif days and days > deadlines.MAX_EXTENSION_WORKDAYS:
@@ -738,7 +724,9 @@ def conclude(actor, case, data):
         )
     on = _on(data, errors, "concluded_on", case)
     recovered = read.money(data, "amount_recovered", errors)
-    helped = _count(data, "workers_helped", errors)
+    helped = read.whole_number(
+        data, "workers_helped", errors, default=None, minimum=0, maximum=MOST
+    )
     if helped is not None and helped > case.workers:
         errors.add(
             "workers_helped",
@@ -904,7 +892,7 @@ def set_deadlines(actor, data):
             if value in (None, ""):
                 wanted[(kind, complexity)] = None
                 continue
-            days = _count(data, name, errors, minimum=1)
+            days = read.whole_number(data, name, errors, default=None, minimum=1)
             if days is not None and days > deadlines.MAX_WORKDAYS:
                 errors.add(name, _("At most %(n)d working days.") % {"n": deadlines.MAX_WORKDAYS})
             elif days is not None:

@@ -129,7 +129,7 @@ def bank_card(data, field, errors):
         return ""
 
 
-def whole_number(data, field, errors, *, default, minimum):
+def whole_number(data, field, errors, *, default, minimum, maximum=None):
     value = data.get(field)
     if value in (None, ""):
         return default
@@ -140,6 +140,9 @@ def whole_number(data, field, errors, *, default, minimum):
         return None
     if number < minimum:
         errors.add(field, _("At least %(n)d.") % {"n": minimum})
+        return None
+    if maximum is not None and number > maximum:
+        errors.add(field, _("At most %(n)d.") % {"n": maximum})
         return None
     return number
 

@@ -1,9 +1,24 @@
+import io
+
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(workbook, name):
+    """An openpyxl workbook as a download (a figures page's few kilobytes: sent whole)."""
+    out = io.BytesIO()
+    workbook.save(out)
+    return HttpResponse(
+        out.getvalue(),
+        content_type=XLSX,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
 
 
 def form_page(request, form, title, obj=None, submit=None):
